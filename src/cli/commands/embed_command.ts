@@ -1,0 +1,39 @@
+import { describeError } from '../../errors.js';
+import { listImages } from '../../pipeline/image_files.js';
+import { MemeMirror } from '../../pipeline/meme_mirror.js';
+import { CliUsageError } from '../cli_error.js';
+import { parseArgs } from 'node:util';
+import { HELP_OPTION, MODEL_OPTIONS, modelSettings, usageErrors } from '../args.js';
+import type { CommandIo } from './command_io.js';
+
+export async function embedCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = usageErrors('embed', () =>
+    parseArgs({ args: argv, options: { ...HELP_OPTION, ...MODEL_OPTIONS, json: { type: 'boolean' }, pretty: { type: 'boolean' } }, allowPositionals: true, strict: true }),
+  );
+  if (values.help) return io.usage('embed');
+  if (positionals.length === 0) throw new CliUsageError('Expected at least one image or folder, but got none', 'embed');
+  const files = await listImages(positionals);
+  const mm = await MemeMirror.create(modelSettings('embed', values));
+  let failures = 0;
+  try {
+    for (const file of files) {
+      try {
+        const result = await mm.embed(file);
+        const faces = result.faces.map((f) => ({ box: f.box.map((v) => Math.round(v)), score: f.score, embedding: f.embedding }));
+        if (values.pretty) {
+          io.out(`${file}: ${faces.length} face(s), ${result.model}`);
+          for (const f of faces) io.out(`  [${f.box.join(', ')}] score ${f.score.toFixed(2)}: ${f.embedding.map((v) => v.toFixed(3)).join(' ')}`);
+        } else {
+          io.out(JSON.stringify({ file, model: result.model, dims: result.dims, faces }));
+        }
+      } catch (error) {
+        failures++;
+        if (values.pretty) io.err(`error: ${describeError(error)}`);
+        else io.out(JSON.stringify({ file, error: describeError(error) }));
+      }
+    }
+  } finally {
+    mm.close();
+  }
+  return failures > 0 ? 1 : 0;
+}
