@@ -29,6 +29,7 @@ atomically, and every 25 images, so a killed run keeps what it did and the next 
 Options:
   --out FILE          the index file (required)
   --rebuild           ignore an existing FILE and start afresh
+  --checkpoint N      write FILE after every N images embedded (default: 25)
   --json              print the closing summary as JSON on stdout
 ${MODEL_HELP}`,
   match: `Usage: meme-mirror match <image...> --index FILE [options]

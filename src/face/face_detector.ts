@@ -11,6 +11,8 @@ import { boxArea, clipBox, iou, normaliseBox, unpadBox } from './geometry.js';
 
 /** Grey used to pad tight crops before a second look. */
 const PAD_VALUE = 128;
+/** Faces the detector looks for before the largest `maxFaces` are kept. */
+const DETECT_AT_LEAST = 20;
 /** Faces overlapping more than this (IoU) are one face seen twice. */
 const DUPLICATE_IOU = 0.5;
 
@@ -69,7 +71,9 @@ export class FaceDetector {
     try {
       // human is one instance per process and is not re-entrant: one detection at a time.
       results = await serialise(human, async () =>
-        (await human.detect(input, { face: { detector: { maxDetected: maxFaces, minConfidence: minScore } } })).face,
+        (await human.detect(input, {
+          face: { detector: { maxDetected: Math.max(maxFaces, DETECT_AT_LEAST), minConfidence: minScore } },
+        })).face,
       );
     } finally {
       input.dispose();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { MemeMirrorError, describeError, isMemeMirrorError } from '../errors.js';
 import { decodeImageBuffer } from '../image/decode_node.js';
 import type { RgbImage } from '../image/image_types.js';
@@ -102,6 +102,7 @@ export async function buildIndex(mm: MemeMirror, options: BuildIndexOptions): Pr
     throw new MemeMirrorError('INVALID_OPTION', `Expected checkpointEvery to be a positive integer, but got ${checkpointEvery}`);
   }
   const index = await openOrCreate(mm, out, options.rebuild ?? false);
+  await removeStaleTempFiles(out);
   const images = (await listImages(options.inputs)).filter((p) => p !== out && !p.startsWith(`${out}.tmp-`));
 
   const present = new Set(images.map((p) => storedPath(out, p)));
@@ -194,4 +195,11 @@ export async function buildIndex(mm: MemeMirror, options: BuildIndexOptions): Pr
   summary.faces = index.size;
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
+}
+
+/** Removes temporary files that a killed run left beside the index (`<out>.tmp-<pid>-<random>`). */
+async function removeStaleTempFiles(out: string): Promise<void> {
+  const prefix = `${basename(out)}.tmp-`;
+  const names = await readdir(dirname(out)).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(join(dirname(out), n), { force: true })));
 }

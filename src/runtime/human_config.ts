@@ -8,6 +8,8 @@ export const HUMAN_FACE_CONFIG = {
   cacheModels: false,
   async: true,
   warmup: 'none',
+  // Every image stands alone: no reuse of an earlier frame's boxes (human's video cache).
+  cacheSensitivity: 0,
   filter: { enabled: false },
   gesture: { enabled: false },
   body: { enabled: false },
@@ -16,8 +18,8 @@ export const HUMAN_FACE_CONFIG = {
   segmentation: { enabled: false },
   face: {
     enabled: true,
-    detector: { enabled: true, rotation: false, maxDetected: 20, minConfidence: 0.2, iouThreshold: 0.1, return: false, mask: false },
-    mesh: { enabled: true },
+    detector: { enabled: true, rotation: false, skipFrames: 0, skipTime: 0, maxDetected: 20, minConfidence: 0.2, iouThreshold: 0.1, return: false, mask: false },
+    mesh: { enabled: true, skipFrames: 0, skipTime: 0 },
     attention: { enabled: false },
     iris: { enabled: false },
     emotion: { enabled: false },

@@ -8,7 +8,17 @@ import type { CommandIo } from './command_io.js';
 
 export async function embedCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = usageErrors('embed', () =>
-    parseArgs({ args: argv, options: { ...HELP_OPTION, ...MODEL_OPTIONS, json: { type: 'boolean' }, pretty: { type: 'boolean' } }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args: argv,
+      options: {
+        ...HELP_OPTION,
+        ...MODEL_OPTIONS,
+        json: { type: 'boolean' },
+        pretty: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
   if (values.help) return io.usage('embed');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one image or folder, but got none', 'embed');

@@ -8,11 +8,19 @@ import type { CommandIo } from './command_io.js';
 
 export async function fetchCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = usageErrors('fetch', () =>
-    parseArgs({ args: argv, options: { ...HELP_OPTION, out: { type: 'string', short: 'o' },
-    limit: { type: 'string' },
-    retries: { type: 'string' },
-    timeout: { type: 'string' },
-    concurrency: { type: 'string' }, }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args: argv,
+      options: {
+        ...HELP_OPTION,
+        out: { type: 'string', short: 'o' },
+        limit: { type: 'string' },
+        retries: { type: 'string' },
+        timeout: { type: 'string' },
+        concurrency: { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
   if (values.help) return io.usage('fetch');
   const [source, ...extra] = positionals;

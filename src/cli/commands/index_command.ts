@@ -2,21 +2,31 @@ import { buildIndex } from '../../pipeline/indexer.js';
 import { MemeMirror } from '../../pipeline/meme_mirror.js';
 import { CliUsageError } from '../cli_error.js';
 import { parseArgs } from 'node:util';
-import { HELP_OPTION, MODEL_OPTIONS, modelSettings, usageErrors } from '../args.js';
+import { HELP_OPTION, MODEL_OPTIONS, intOption, modelSettings, usageErrors } from '../args.js';
 import { Progress } from '../progress.js';
 import type { CommandIo } from './command_io.js';
 
 export async function indexCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = usageErrors('index', () =>
-    parseArgs({ args: argv, options: { ...HELP_OPTION, ...MODEL_OPTIONS,
-    out: { type: 'string', short: 'o' },
-    rebuild: { type: 'boolean' },
-    json: { type: 'boolean' }, }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args: argv,
+      options: {
+        ...HELP_OPTION,
+        ...MODEL_OPTIONS,
+        out: { type: 'string', short: 'o' },
+        rebuild: { type: 'boolean' },
+        checkpoint: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
   if (values.help) return io.usage('index');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one folder or image to index, but got none', 'index');
   if (!values.out) throw new CliUsageError('Expected --out FILE (where to write the index), but got none', 'index');
   const settings = modelSettings('index', values);
+  const checkpointEvery = intOption('index', 'checkpoint', values.checkpoint, 1, 1_000_000);
   const mm = await MemeMirror.create({ ...settings });
   let progress: Progress | undefined;
   const stop = new AbortController();
@@ -31,6 +41,7 @@ export async function indexCommand(argv: string[], io: CommandIo): Promise<numbe
       inputs: positionals,
       out: values.out,
       rebuild: values.rebuild ?? false,
+      ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
       signal: stop.signal,
       onProgress: (event) => {
         progress ??= new Progress({ label: 'Indexing', total: event.total, unit: 'img' });

@@ -11,10 +11,18 @@ const fmtBox = (b: readonly number[]): string => `[${b.map((v) => Math.round(v))
 
 export async function matchCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = usageErrors('match', () =>
-    parseArgs({ args: argv, options: { ...HELP_OPTION, ...MODEL_OPTIONS,
-    index: { type: 'string', short: 'i' },
-    top: { type: 'string', short: 'k' },
-    json: { type: 'boolean' }, }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args: argv,
+      options: {
+        ...HELP_OPTION,
+        ...MODEL_OPTIONS,
+        index: { type: 'string', short: 'i' },
+        top: { type: 'string', short: 'k' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
   if (values.help) return io.usage('match');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one image to match, but got none', 'match');
