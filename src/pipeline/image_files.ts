@@ -10,6 +10,30 @@ export function isImagePath(path: string): boolean {
 }
 
 /**
+ * The images named by a command line, in the order given: a file stays as given (even a missing
+ * or odd one, so that its error is reported in its place); a folder becomes its images, sorted,
+ * joined to the folder as given. Nothing is thrown: a folder that cannot be read is an entry
+ * with an error.
+ */
+export async function expandInputs(paths: readonly string[]): Promise<{ path: string; error?: string }[]> {
+  const out: { path: string; error?: string }[] = [];
+  for (const given of paths) {
+    const info = await stat(given).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      out.push({ path: given });
+      continue;
+    }
+    try {
+      const root = resolve(given);
+      for (const image of await listImages([given])) out.push({ path: join(given, image.slice(root.length + 1)) });
+    } catch (error) {
+      out.push({ path: given, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return out;
+}
+
+/**
  * Absolute paths of the images in the given files and folders (folders walked recursively,
  * hidden entries skipped), sorted and without duplicates. A path that does not exist is an error.
  * A file named explicitly is kept whatever its ending, so that a bad one is reported, not ignored.

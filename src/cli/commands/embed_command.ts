@@ -1,5 +1,5 @@
 import { describeError } from '../../errors.js';
-import { listImages } from '../../pipeline/image_files.js';
+import { expandInputs } from '../../pipeline/image_files.js';
 import { MemeMirror } from '../../pipeline/meme_mirror.js';
 import { CliUsageError } from '../cli_error.js';
 import { parseArgs } from 'node:util';
@@ -22,12 +22,14 @@ export async function embedCommand(argv: string[], io: CommandIo): Promise<numbe
   );
   if (values.help) return io.usage('embed');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one image or folder, but got none', 'embed');
-  const files = await listImages(positionals);
-  const mm = await MemeMirror.create(modelSettings('embed', values));
+  const settings = modelSettings('embed', values);
+  const inputs = await expandInputs(positionals);
+  const mm = await MemeMirror.create(settings);
   let failures = 0;
   try {
-    for (const file of files) {
+    for (const { path: file, error: listError } of inputs) {
       try {
+        if (listError) throw new Error(listError);
         const result = await mm.embed(file);
         const faces = result.faces.map((f) => ({ box: f.box.map((v) => Math.round(v)), score: f.score, embedding: f.embedding }));
         if (values.pretty) {
