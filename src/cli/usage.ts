@@ -14,6 +14,8 @@ Commands:
   embed <image|folder...>              expression embeddings of every face, as JSON lines
   fetch imgflip --out DIR              download the most popular imgflip meme templates
   fetch <list.csv> --out DIR           download a list of "url,sha256" lines
+  serve [--memes DIR] [--port N]       the live web app: make a face at your camera (npm start)
+  eval <face set folder...>            how well expression models find the same expression on other people
 
 Run 'meme-mirror <command> --help' for a command's options.
 
@@ -64,7 +66,51 @@ and no partial file is ever left. Files already there are skipped, so a second r
 Options:
   --out DIR           where the images go (required; created if missing)
   --limit N           imgflip only: how many templates (default: 100)
+  --api-url URL       imgflip only: another get_memes endpoint, e.g. a mirror
+                      (default: https://api.imgflip.com/get_memes)
   --retries N         attempts after the first (default: 3)
   --timeout SECONDS   give up on a request that sends nothing for this long (default: 30)
   --concurrency N     downloads at once (default: 4)`,
+  eval: `Usage: meme-mirror eval <folder...> [options]
+
+For each face set folder (an index.csv with a "file,label,identity" header), embeds the largest face
+of every image (the whole image when no face is found, e.g. 48x48 crops) and reports, per model:
+  triplet  cross-identity triplet accuracy: anchor; positive = same label, another person;
+           negative = another label (20,000 seeded triplets)
+  hard     the same with the negative taken from the anchor's own person, another label
+  P@3      share of the 3 nearest among other people's faces that carry the query's label
+  leak     share of the 3 nearest among all other faces that are the query's own person
+  leak≠    the same, leaving out the query's own faces with the same label
+with the figures of chance. Sets without identities get what applies. Label names are mapped to one
+vocabulary (happiness -> happy, anger -> angry, ...).
+
+Options:
+  --model A,B,...     models to compare (default: the default model; 'all' = every model and baseline):
+                      faceapi-hellinger (v1), faceapi-probs, faceapi-features, human-emotion,
+                      faceres-identity (identity descriptor: a control), random (the floor)
+  --held-out          only the people the trained models never saw (src/eval/split.ts)
+  --limit N           at most N images per set (seeded sample)
+  --triplets N        triplets per triplet metric (default: 20000)
+  --seed S            seed of the triplets and of --limit (default: 1)
+  --json              one JSON object with every figure instead of the tables
+  --backend NAME      wasm (default) or cpu`,
+  serve: `Usage: meme-mirror serve [--memes DIR] [--port N] [options]
+
+Serves the live web app on localhost and prints its URL: the page matches your camera's face to the
+memes in the browser (no camera frame leaves it), and POST /api/match matches an image for other
+apps (docs/api.md). The collection is indexed at start: new and changed images only, into an index
+kept outside the folder unless --index says where.
+
+Options:
+  --memes DIR         the meme collection (default: $MEME_MIRROR_MEMES, else
+                      ../shared/data/memes/imgflip-seed where it exists, else none)
+  --no-memes          start with no collection (the page lets you add your own)
+  --index FILE        the collection's index, e.g. one made by 'meme-mirror index' (default:
+                      ~/.cache/meme-mirror/<folder>-<hash>.<model>.idx)
+  --port N            (default: $PORT, else 8080; 0 = any free port)
+  --host ADDR         address to listen on (default: 127.0.0.1, this machine only)
+  --cache DIR         where indexes and thumbnails are kept (default: ~/.cache/meme-mirror)
+  --max-body-mb N     largest POST /api/match body (default: 10)
+  --cors ORIGIN       let pages of ORIGIN (or '*') call POST /api/match
+  --model NAME        expression model (default: the default model)`,
 };

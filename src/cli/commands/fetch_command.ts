@@ -14,6 +14,7 @@ export async function fetchCommand(argv: string[], io: CommandIo): Promise<numbe
         ...HELP_OPTION,
         out: { type: 'string', short: 'o' },
         limit: { type: 'string' },
+        'api-url': { type: 'string' },
         retries: { type: 'string' },
         timeout: { type: 'string' },
         concurrency: { type: 'string' },
@@ -44,9 +45,15 @@ export async function fetchCommand(argv: string[], io: CommandIo): Promise<numbe
   let summary: DownloadSummary;
   if (source === 'imgflip') {
     const limit = intOption('fetch', 'limit', values.limit, 1, 1000);
-    summary = await fetchImgflip(values.out, { ...options, ...(limit !== undefined ? { limit } : {}) });
+    summary = await fetchImgflip(values.out, {
+      ...options,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(values['api-url'] !== undefined ? { apiUrl: values['api-url'] } : {}),
+    });
   } else {
-    if (values.limit !== undefined) throw new CliUsageError('--limit goes with `fetch imgflip` only', 'fetch');
+    if (values.limit !== undefined || values['api-url'] !== undefined) {
+      throw new CliUsageError('--limit and --api-url go with `fetch imgflip` only', 'fetch');
+    }
     summary = await fetchList(source, values.out, options);
   }
   progress?.finish();
