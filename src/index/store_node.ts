@@ -2,10 +2,9 @@
  * Node-only adapter: reads and atomically writes index files. Everything else in src/index/ runs in a
  * browser or Web Worker too.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { MemeMirrorError } from '../errors.js';
+import { hasErrorCode, writeFileAtomic } from '../util/atomic_file_node.js';
 import { decodeIndex, encodeIndex } from './format.js';
 import type { DecodeExpectations } from './format.js';
 import type { MemeIndex } from './memory_index.js';
@@ -19,7 +18,7 @@ export async function readIndexFile(path: string, expect: DecodeExpectations = {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    if (isErrno(error, 'ENOENT')) {
+    if (hasErrorCode(error, 'ENOENT')) {
       throw new MemeMirrorError('NOT_FOUND', `Index file ${path} does not exist`, { file: path, cause: error });
     }
     throw error;
@@ -35,38 +34,5 @@ export async function readIndexFile(path: string, expect: DecodeExpectations = {
  * folder does not exist.
  */
 export async function writeIndexFile(path: string, index: MemeIndex): Promise<void> {
-  const bytes = await encodeIndex(index);
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    if (isErrno(error, 'ENOENT')) {
-      throw new MemeMirrorError('NOT_FOUND', `Cannot write ${path}: its folder does not exist`, { file: path, cause: error });
-    }
-    throw error;
-  }
-  await syncFolder(dirname(path));
-}
-
-/** Makes a rename durable. Windows cannot open a folder for fsync; there the rename is left to the OS. */
-async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+  await writeFileAtomic(path, await encodeIndex(index));
 }
