@@ -8,12 +8,14 @@ import { embedCommand } from './commands/embed_command.js';
 import { fetchCommand } from './commands/fetch_command.js';
 import { indexCommand } from './commands/index_command.js';
 import { matchCommand } from './commands/match_command.js';
+import { serveCommand } from './commands/serve_command.js';
 
 const COMMANDS = Object.freeze({
   index: indexCommand,
   match: matchCommand,
   embed: embedCommand,
   fetch: fetchCommand,
+  serve: serveCommand,
 });
 
 type CommandName = keyof typeof COMMANDS;
