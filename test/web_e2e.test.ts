@@ -303,10 +303,17 @@ test('phone layout (375x667): the camera and the 3 memes side by side fit the sc
   await page.setViewportSize(DESKTOP);
 });
 
-test('offline once loaded: the service worker serves the app, models and index; your memes are still there', { skip, timeout: 90_000 }, async () => {
+test('PWA: installable, and offline once loaded the service worker serves the app, models and index; your memes are still there', { skip, timeout: 90_000 }, async () => {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
+  // Installable as an app: Chromium's own check finds nothing against it but the test's private profile.
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+  assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), []);
+  const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[] };
+  assert.deepEqual(manifest.errors, []);
+  await cdp.detach();
   await context.setOffline(true);
   try {
     await page.reload();
