@@ -141,6 +141,8 @@ test('live: the camera face gets 3 memes, nearest first, on WASM', { skip, timeo
 });
 
 test('live: the matches change when the expression changes; frame rate and stage times', { skip, timeout: 60_000 }, async () => {
+  const tensors = () => page.$eval('[data-testid="fps"]', (fps) => Number((fps as HTMLElement).dataset['tensors']));
+  const tensorsBefore = await tensors();
   const seen: string[] = [];
   const started = Date.now();
   while (Date.now() - started < WATCH_MS) {
@@ -154,6 +156,9 @@ test('live: the matches change when the expression changes; frame rate and stage
   console.log(`web e2e: ${distinct.size} distinct top-3 sets in ${WATCH_MS / 1000} s, ${seen.length - 1} changes:\n  ${[...distinct].join('\n  ')}`);
   assert.ok(distinct.size >= 2, `the matches never changed: ${seen.join(' / ')}`);
   assert.ok(seen.length >= 3, 'the matches changed more than once (the video loops)');
+  // Leak check: dozens of frames later, the engine holds no more tensors (the models' weights only).
+  const tensorsAfter = await tensors();
+  assert.ok(tensorsBefore > 0 && tensorsAfter <= tensorsBefore, `tensors: ${tensorsBefore} -> ${tensorsAfter}`);
 
   // Plain expressions only inside page functions: tsx would wrap a named helper in __name().
   const figures = await page.$eval('[data-testid="fps"]', (fps) => ({
@@ -169,7 +174,8 @@ test('live: the matches change when the expression changes; frame rate and stage
   console.log(
     `web e2e: headless Chromium, WASM: ${figures.fps.toFixed(1)} fps; detect ${figures.detect.toFixed(0)} ms, embed ${figures.embed.toFixed(0)} ms, ` +
       `search ${figures.search.toFixed(1)} ms (worker round trip; last search inside the worker ${figures.searchInWorker.toFixed(2)} ms); ` +
-      `${figures.processed} frames processed of ${figures.cameraFrames} the camera showed, ${figures.dropped} replaced in the flow limiter's slot`,
+      `${figures.processed} frames processed of ${figures.cameraFrames} the camera showed, ${figures.dropped} replaced in the flow limiter's slot; ` +
+      `${tensorsAfter} tensors alive before and after (${tensorsBefore})`,
   );
   assert.ok(figures.fps > 0 && figures.detect > 0 && figures.embed > 0 && figures.search > 0, JSON.stringify(figures));
   assert.match((await page.textContent('[data-testid="fps"]')) ?? '', /fps/);

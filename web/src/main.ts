@@ -151,6 +151,8 @@ function showStats(): void {
   ui.fps.dataset['processed'] = String(limiter.stats.processed);
   ui.fps.dataset['dropped'] = String(limiter.stats.dropped);
   ui.fps.dataset['cameraFrames'] = String(cameraFrames);
+  // Tensors alive in the page's TensorFlow.js engine: a leak shows as a count that keeps growing.
+  if (state.pipeline) ui.fps.dataset['tensors'] = String(state.pipeline.models.numTensors());
   if (state.last) ui.stageTimes.search.dataset['inWorker'] = state.last.searchInWorker.toFixed(3);
   for (const stage of STAGES) {
     const ms = snapshot.stages[stage];
@@ -254,7 +256,6 @@ async function openCamera(): Promise<void> {
     setStatus('No camera: use a photo instead.');
     return;
   }
-  ui.video.addEventListener('resize', () => setAspect(ui.video.videoWidth, ui.video.videoHeight));
   if (state.mode !== 'photo') goLive();
   else setMode('photo');
 }
@@ -583,6 +584,9 @@ function cacheForOffline(urls: string[]): void {
 }
 
 function wireControls(): void {
+  ui.video.addEventListener('resize', () => {
+    if (!ui.video.hidden) setAspect(ui.video.videoWidth, ui.video.videoHeight);
+  });
   ui.freeze.addEventListener('click', () => void (state.mode === 'frozen' ? goLive() : freeze()));
   ui.cameraButton.addEventListener('click', () => void backToCamera());
   ui.photoInput.addEventListener('change', () => {
