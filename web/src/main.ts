@@ -17,6 +17,7 @@ import { FlowLimiter } from './flow_limiter.js';
 import { FrameStats, STAGES } from './frame_stats.js';
 import { canCopyImages, canShareFiles, copyImage, shareImage } from './meme_actions.js';
 import { downloadName, encodePath, isYours, prettyTitle, titleFromPath } from './meme_names.js';
+import { renderMatchList, scoreText } from './matches_view.js';
 import { drawOverlay } from './overlay.js';
 import { SearchClient } from './search_client.js';
 import type { ShownMatch } from './search_protocol.js';
@@ -311,81 +312,9 @@ function fullUrl(match: ShownMatch): string {
   return isYours(match.file) ? (yourUrl(match.file) ?? '') : `/memes/${encodePath(match.file)}?v=${match.version}`;
 }
 
-function scoreText(match: ShownMatch): string {
-  return match.score === undefined ? '' : `${Math.round(match.score * 100)}% match`;
-}
-
 function renderMatches(matches: ShownMatch[]): void {
-  if (matches.length === 0) {
-    state.shown = [];
-    ui.matches.replaceChildren(...Array.from({ length: SHOWN_MATCHES }, (_, i) => placeholder(i)));
-    return;
-  }
-  const same = matches.length === state.shown.length && matches.every((m, i) => m.file === state.shown[i]?.file);
+  renderMatchList(ui.matches, matches, state.shown, { title: memeTitle, thumbUrl, onOpen: openViewer }, SHOWN_MATCHES);
   state.shown = matches;
-  if (same) {
-    // Same memes in the same order: refresh the figures only (no image reload, focus kept).
-    [...ui.matches.children].forEach((li, i) => {
-      const m = matches[i]!;
-      (li as HTMLElement).dataset['distance'] = String(m.distance);
-      li.querySelector('.score')!.textContent = scoreText(m);
-      li.querySelector('.distance')!.textContent = `distance ${m.distance.toFixed(3)}`;
-    });
-    return;
-  }
-  const focusedFile = (document.activeElement?.closest('[data-testid="match"]') as HTMLElement | null)?.dataset['file'];
-  ui.matches.replaceChildren(
-    ...matches.map((m, i) => {
-      const title = memeTitle(m.file);
-      const li = document.createElement('li');
-      li.className = 'match';
-      li.dataset['testid'] = 'match';
-      li.setAttribute('data-testid', 'match');
-      li.dataset['file'] = m.file;
-      li.dataset['distance'] = String(m.distance);
-      li.dataset['source'] = m.source;
-      const open = document.createElement('button');
-      open.type = 'button';
-      open.className = 'open';
-      open.setAttribute('aria-label', `Open ${title} full size`);
-      open.addEventListener('click', () => openViewer(m));
-      const img = document.createElement('img');
-      img.src = thumbUrl(m);
-      img.alt = `${title} (meme)`;
-      img.decoding = 'async';
-      open.append(img);
-      const meta = document.createElement('div');
-      meta.className = 'meta';
-      const rank = span('rank', `#${i + 1}`);
-      const name = span('name', title);
-      const score = span('score', scoreText(m));
-      const distance = span('distance', `distance ${m.distance.toFixed(3)}`);
-      meta.append(rank, name, score, distance);
-      if (m.source === 'yours') meta.append(span('yours-tag', 'one of yours'));
-      li.append(open, meta);
-      return li;
-    }),
-  );
-  if (focusedFile) {
-    const again = [...ui.matches.querySelectorAll<HTMLElement>('[data-testid="match"]')].find((li) => li.dataset['file'] === focusedFile);
-    again?.querySelector('button')?.focus();
-  }
-}
-
-/** An empty slot where a meme will show: keeps the layout still until the first match. */
-function placeholder(i: number): HTMLLIElement {
-  const li = document.createElement('li');
-  li.className = 'match placeholder';
-  li.setAttribute('aria-hidden', 'true');
-  li.append(span('slot', `${i + 1}`));
-  return li;
-}
-
-function span(className: string, text: string): HTMLSpanElement {
-  const s = document.createElement('span');
-  s.className = className;
-  s.textContent = text;
-  return s;
 }
 
 /** True when there is nothing to match against: an empty collection and none of your memes. */
