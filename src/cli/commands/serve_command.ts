@@ -78,6 +78,11 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   });
   await server.ready;
   progress?.finish();
+  if (stopping) {
+    // Stopped while indexing: the index keeps what was done, and the next start resumes.
+    await stopped;
+    return 0;
+  }
   const status = server.collection.status();
   const summary = server.collection.summary;
   if (status.state === 'error') io.err(`meme-mirror: ${status.message}`);
