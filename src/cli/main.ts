@@ -5,6 +5,7 @@ import { CliUsageError } from './cli_error.js';
 import { USAGE } from './usage.js';
 import type { CommandIo } from './commands/command_io.js';
 import { embedCommand } from './commands/embed_command.js';
+import { evalCommand } from './commands/eval_command.js';
 import { fetchCommand } from './commands/fetch_command.js';
 import { indexCommand } from './commands/index_command.js';
 import { matchCommand } from './commands/match_command.js';
@@ -16,6 +17,7 @@ const COMMANDS = Object.freeze({
   embed: embedCommand,
   fetch: fetchCommand,
   serve: serveCommand,
+  eval: evalCommand,
 });
 
 type CommandName = keyof typeof COMMANDS;

@@ -87,7 +87,8 @@ vocabulary (happiness -> happy, anger -> angry, ...).
 Options:
   --model A,B,...     models to compare (default: the default model; 'all' = every model and baseline):
                       faceapi-hellinger (v1), faceapi-probs, faceapi-features, human-emotion,
-                      faceres-identity (identity descriptor: a control), random (the floor)
+                      mesh-geometry, faceres-identity (identity descriptor: a control),
+                      random (the floor)
   --held-out          only the people the trained models never saw (src/eval/split.ts)
   --limit N           at most N images per set (seeded sample)
   --triplets N        triplets per triplet metric (default: 20000)
