@@ -86,7 +86,7 @@ vocabulary (happiness -> happy, anger -> angry, ...).
 
 Options:
   --model A,B,...     models to compare (default: the default model; 'all' = every model and baseline):
-                      faceapi-hellinger (v1), faceapi-probs, faceapi-features, human-emotion,
+                      mm-expr-mlp (v2), faceapi-hellinger (v1), faceapi-probs, faceapi-features, human-emotion,
                       mesh-geometry, faceres-identity (identity descriptor: a control),
                       random (the floor)
   --held-out          only the people the trained models never saw (src/eval/split.ts)

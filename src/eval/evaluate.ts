@@ -14,8 +14,7 @@ import { BASELINE_MODELS } from './baselines.js';
 import type { FaceSet, FaceSetEntry } from './face_set.js';
 import { DEFAULT_K, DEFAULT_SEED, DEFAULT_TRIPLETS, hardTripletAccuracy, identityLeakage, precisionAtK, tripletAccuracy } from './metrics.js';
 import type { LeakageResult, PrecisionResult, TripletResult } from './metrics.js';
-import { seededRandom, shuffle } from './random.js';
-import { isHeldOut } from './split.js';
+import { chooseEntries } from './select.js';
 import { wholeImageFace } from './whole_image_face.js';
 
 /** Every embedding eval can measure: the expression models and the baselines. */
@@ -101,17 +100,6 @@ export type EmbeddingCache = Map<string, Float32Array>;
 export interface NamedModel {
   name: string;
   model: ExpressionModel;
-}
-
-/** The entries eval measures: the held-out people if asked, then a seeded sample of `limit`. */
-export function chooseEntries(set: FaceSet, options: Pick<EvalOptions, 'heldOut' | 'limit' | 'seed'>): FaceSetEntry[] {
-  let entries = set.entries;
-  if (options.heldOut) entries = entries.filter((e) => isHeldOut(set.name, e.identity));
-  if (options.limit !== undefined && entries.length > options.limit) {
-    const order = shuffle([...entries.keys()], seededRandom(options.seed ?? DEFAULT_SEED)).slice(0, options.limit).sort((a, b) => a - b);
-    entries = order.map((i) => entries[i]!);
-  }
-  return entries;
 }
 
 /** Evaluates every model on one face set. */

@@ -2,6 +2,7 @@ import { MemeMirrorError } from '../errors.js';
 import type { ModelRuntime } from '../runtime/runtime_types.js';
 import type { ExpressionModel } from './expression_types.js';
 import { FaceApiHellinger } from './faceapi_hellinger.js';
+import { MM_EXPR_MLP_DIMS, MmExprMlp } from './mm_expr_mlp.js';
 
 /** Every expression model meme-mirror can load, by name. */
 export const EXPRESSION_MODELS = Object.freeze({
@@ -10,6 +11,12 @@ export const EXPRESSION_MODELS = Object.freeze({
     dims: 7,
     description: "square roots of face-api's 7 expression probabilities (v1 baseline)",
     create: (runtime: ModelRuntime): Promise<ExpressionModel> => FaceApiHellinger.create(runtime),
+  },
+  'mm-expr-mlp': {
+    id: MmExprMlp.ID,
+    dims: MM_EXPR_MLP_DIMS,
+    description: "a small head trained on face-api's inner features and the face-mesh geometry, identity pushed out (v2)",
+    create: (runtime: ModelRuntime): Promise<ExpressionModel> => MmExprMlp.create(runtime),
   },
 });
 

@@ -1,0 +1,106 @@
+import type { DetectedFace } from '../face/face_types.js';
+import type { RgbImage } from '../image/image_types.js';
+import type { ModelRuntime } from '../runtime/runtime_types.js';
+import { MemeMirrorError } from '../errors.js';
+import type { ExpressionModel } from './expression_types.js';
+import { faceApiExpressions, loadFaceApiExpression } from './faceapi_features.js';
+import { headInputUsesEmotion, headInputUsesMesh } from './head_inputs.js';
+import type { HeadInputName } from './head_inputs.js';
+import { humanEmotions, loadHumanEmotion } from './human_emotion.js';
+import { meshFeatures } from './mesh_features.js';
+import { decodeFloat32Base64 } from './mlp_head.js';
+import type { DenseLayer, MlpWeights } from './mlp_head.js';
+import { mmExprDims, mmExprEmbedding } from './mm_expr_embedding.js';
+import type { MmExprParams } from './mm_expr_embedding.js';
+
+/** Floats of the embedding (the committed weights are checked against it when loaded). */
+export const MM_EXPR_MLP_DIMS = 32;
+
+/** One committed head as stored: Float32 arrays in base64. */
+interface StoredHead {
+  inputMean: string;
+  inputScale: string;
+  layers: readonly { inputs: number; outputs: number; activation: DenseLayer['activation']; weights: string; bias: string }[];
+}
+
+/** The committed weights as stored. */
+interface StoredWeights {
+  inputs: HeadInputName;
+  hellingerWeight: number;
+  heads: readonly StoredHead[];
+}
+
+/** Decodes committed weights, checking every array has the size its layer says. */
+export function decodeMmExprWeights(stored: StoredWeights): MmExprParams {
+  return { inputs: stored.inputs, hellingerWeight: stored.hellingerWeight, heads: stored.heads.map(decodeHead) };
+}
+
+function decodeHead(stored: StoredHead): MlpWeights {
+  const layers = stored.layers.map((l, i): DenseLayer => {
+    const layer = { inputs: l.inputs, outputs: l.outputs, activation: l.activation, weights: decodeFloat32Base64(l.weights), bias: decodeFloat32Base64(l.bias) };
+    if (layer.weights.length !== l.inputs * l.outputs || layer.bias.length !== l.outputs) {
+      throw new MemeMirrorError(
+        'MODEL_LOAD_FAILED',
+        `Expected layer ${i} of mm-expr-mlp to hold ${l.inputs}x${l.outputs} weights and ${l.outputs} biases, but got ${layer.weights.length} and ${layer.bias.length}`,
+      );
+    }
+    return layer;
+  });
+  const head = { inputMean: decodeFloat32Base64(stored.inputMean), inputScale: decodeFloat32Base64(stored.inputScale), layers };
+  if (head.inputMean.length !== head.inputScale.length || head.inputMean.length !== layers[0]?.inputs) {
+    throw new MemeMirrorError('MODEL_LOAD_FAILED', `Expected mm-expr-mlp's input statistics to match its first layer (${layers[0]?.inputs} inputs), but got ${head.inputMean.length}`);
+  }
+  return head;
+}
+
+/**
+ * Expression embedding v2 (issue 4): a small trained head on what face-api's expression network
+ * sees (its 256 pooled features and 7 logits) and on pose-normalised face-mesh geometry, trained so
+ * that the same expression on *other people* is near and the same person with another expression
+ * is far. Model card: docs/expression-model.md; training: `npm run train`.
+ */
+export class MmExprMlp implements ExpressionModel {
+  static readonly ID = 'mm-expr-mlp@1';
+  readonly id = MmExprMlp.ID;
+  readonly dims: number;
+  readonly #params: MmExprParams;
+  #runtime: ModelRuntime | undefined;
+
+  private constructor(runtime: ModelRuntime, params: MmExprParams) {
+    this.#runtime = runtime;
+    this.#params = params;
+    this.dims = mmExprDims(params);
+  }
+
+  static async create(runtime: ModelRuntime): Promise<MmExprMlp> {
+    // Loaded on first use: the weights (a few hundred KB of base64) cost nothing to users of other models.
+    const { MM_EXPR_MLP_WEIGHTS } = await import('./weights/mm_expr_mlp_weights.js');
+    const params = decodeMmExprWeights(MM_EXPR_MLP_WEIGHTS);
+    if (mmExprDims(params) !== MM_EXPR_MLP_DIMS) {
+      throw new MemeMirrorError('MODEL_LOAD_FAILED', `Expected the committed mm-expr-mlp weights to give ${MM_EXPR_MLP_DIMS} floats, but they give ${mmExprDims(params)}`);
+    }
+    await loadFaceApiExpression(runtime);
+    if (headInputUsesEmotion(params.inputs)) await loadHumanEmotion(runtime);
+    return new MmExprMlp(runtime, params);
+  }
+
+  async embed(image: RgbImage, faces: readonly DetectedFace[]): Promise<Float32Array[]> {
+    const runtime = this.#runtime;
+    if (!runtime) throw new MemeMirrorError('CLOSED', `${this.id} was used after close()`);
+    const params = this.#params;
+    const faceapi = await faceApiExpressions(runtime, image, faces);
+    const emotion = headInputUsesEmotion(params.inputs) ? await humanEmotions(runtime, image, faces) : undefined;
+    const usesMesh = headInputUsesMesh(params.inputs);
+    return faces.map((face, i) =>
+      mmExprEmbedding(params, {
+        faceapi: faceapi[i]!,
+        ...(emotion ? { emotion: emotion[i]! } : {}),
+        ...(usesMesh ? { mesh: meshFeatures(face.landmarks) } : {}),
+      }),
+    );
+  }
+
+  close(): void {
+    this.#runtime = undefined;
+  }
+}
