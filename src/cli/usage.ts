@@ -1,4 +1,4 @@
-const MODEL_HELP = `  --model NAME        expression model (default: faceapi-hellinger)
+const MODEL_HELP = `  --model NAME        expression model: mm-expr-mlp (default) or faceapi-hellinger (v1)
   --backend NAME      wasm (default) or cpu
   --min-face PX       smallest face kept, shorter box side in pixels (default: 24)
   --max-faces N       most faces per image, largest first (default: 10)`;

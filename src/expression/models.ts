@@ -23,7 +23,7 @@ export const EXPRESSION_MODELS = Object.freeze({
 export type ExpressionModelName = keyof typeof EXPRESSION_MODELS;
 
 /** The model used when none is named. */
-export const DEFAULT_EXPRESSION_MODEL: ExpressionModelName = 'faceapi-hellinger';
+export const DEFAULT_EXPRESSION_MODEL: ExpressionModelName = 'mm-expr-mlp';
 
 export function isExpressionModelName(name: string): name is ExpressionModelName {
   return Object.hasOwn(EXPRESSION_MODELS, name);
