@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MatchJson, ServerInfo } from '../src/server/api_types.js';
+import { DEFAULT_EXPRESSION_MODEL, EXPRESSION_MODELS } from '../src/expression/models.js';
 import { dataPath } from './helpers/data.js';
 import { ROOT, chromiumArgs, chromiumPath, runCliIn, spawnCli } from './helpers/web.js';
 import { writeY4m } from './helpers/y4m.js';
@@ -23,7 +24,8 @@ const skip = !seed || !yale || !browserPath;
 
 /** Screenshots, the video, the still frame and the test's own index: gitignored, kept between runs. */
 const OUT = join(ROOT, 'test-output', 'web-e2e');
-const INDEX = join(OUT, 'imgflip-seed.idx');
+/** Named by the default model, so a model change builds a new index instead of tripping on the old one. */
+const INDEX = join(OUT, `imgflip-seed.${EXPRESSION_MODELS[DEFAULT_EXPRESSION_MODEL].id.replace(/[^\w.-]/g, '_')}.idx`);
 const SUBJECT = 'subject01';
 const SCENES = [
   { label: 'neutral', file: `neutral/${SUBJECT}.normal.png` },
