@@ -17,7 +17,7 @@ import { faceApiExpressions } from '../src/expression/faceapi_features.js';
 import { humanEmotions } from '../src/expression/human_emotion.js';
 import { wholeImageFace } from '../src/eval/whole_image_face.js';
 import { readFaceSetFolder } from '../src/eval/face_set.js';
-import { seededRandom, shuffle } from '../src/eval/random.js';
+import { seededRandom, shuffle } from '../src/util/random.js';
 import type { RgbImage } from '../src/image/image_types.js';
 import type { DetectedFace } from '../src/face/face_types.js';
 import {

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as tfc from '@tensorflow/tfjs-core';
-import { randomInt, seededRandom, shuffle } from '../src/eval/random.js';
+import { randomInt, seededRandom, shuffle } from '../src/util/random.js';
 import type { DenseLayer, MlpWeights } from '../src/expression/mlp_head.js';
 
 const require = createRequire(import.meta.url);

@@ -13,7 +13,7 @@ import { squareCrop } from '../face/geometry.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { ModelRuntime } from '../runtime/runtime_types.js';
 import { MemeMirrorError, describeError } from '../errors.js';
-import { gaussian, seededRandom } from './random.js';
+import { gaussian, seededRandom } from '../util/random.js';
 
 /** Softmax of logits (max-subtracted, so large logits do not overflow). */
 export function softmax(logits: Float32Array): Float32Array {

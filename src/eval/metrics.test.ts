@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hardTripletAccuracy, identityLeakage, precisionAtK, tripletAccuracy } from './metrics.js';
 import type { LabelledEmbeddings } from './metrics.js';
-import { gaussian, seededRandom } from './random.js';
+import { gaussian, seededRandom } from '../util/random.js';
 
 const EPS = 1e-9;
 const PEOPLE = ['ann', 'bob', 'cat', 'dan', 'eve'];

@@ -4,7 +4,7 @@
  * Distances are Euclidean, as in the meme index. A tie counts half.
  */
 import { MemeMirrorError } from '../errors.js';
-import { randomInt, seededRandom } from './random.js';
+import { randomInt, seededRandom } from '../util/random.js';
 
 /** Embeddings of a face set with what is known of each face. */
 export interface LabelledEmbeddings {

@@ -1,7 +1,7 @@
 /** Which images of a face set eval measures (no model imported here: training uses it too). */
 import type { FaceSet, FaceSetEntry } from './face_set.js';
 import { DEFAULT_SEED } from './metrics.js';
-import { seededRandom, shuffle } from './random.js';
+import { seededRandom, shuffle } from '../util/random.js';
 import { isHeldOut } from './split.js';
 
 export interface SelectOptions {

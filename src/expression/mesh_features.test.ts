@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point3 } from '../face/face_types.js';
 import { MESH_FEATURES, meshFeatures } from './mesh_features.js';
-import { gaussian, seededRandom } from '../eval/random.js';
+import { gaussian, seededRandom } from '../util/random.js';
 
 const EPS = 1e-4;
 

@@ -5,17 +5,9 @@
 import { MemeIndex } from './memory_index.js';
 import type { Box } from './index_types.js';
 
-/** A seeded uniform [0, 1) generator (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../util/random.js';
+
+export { seededRandom };
 
 /** `count` rows of `dims` numbers uniform in [-1, 1), row-major. */
 export function randomRows(random: () => number, count: number, dims: number): Float32Array {
