@@ -2,10 +2,9 @@
  * Deterministic random data for the index tests and the atomic-write child process.
  * Not part of the public API.
  */
+import { seededRandom } from '../util/random.js';
 import { MemeIndex } from './memory_index.js';
 import type { Box } from './index_types.js';
-
-import { seededRandom } from '../util/random.js';
 
 export { seededRandom };
 
