@@ -14,7 +14,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MatchJson, ServerInfo } from '../src/server/api_types.js';
 import { DEFAULT_EXPRESSION_MODEL, EXPRESSION_MODELS } from '../src/expression/models.js';
 import { dataPath } from './helpers/data.js';
-import { ROOT, chromiumArgs, chromiumPath, runCliIn, spawnCli } from './helpers/web.js';
+import { ROOT, chromiumArgs, chromiumPath } from './helpers/web.js';
+import { runCli, startCli } from './helpers/cli.js';
 import { writeY4m } from './helpers/y4m.js';
 
 const seed = dataPath('memes/imgflip-seed');
@@ -69,7 +70,7 @@ async function waitForMatches(timeout: number): Promise<ShownMatch[]> {
 }
 
 async function startServer(): Promise<void> {
-  server = spawnCli(['serve', '--port', '0', '--memes', seed!, '--index', INDEX, '--cache', join(OUT, 'cache')], ROOT, {
+  server = startCli(['serve', '--port', '0', '--memes', seed!, '--index', INDEX, '--cache', join(OUT, 'cache')], ROOT, {
     ...process.env,
     PORT: '',
   });
@@ -201,7 +202,7 @@ test('a still frame and a photo get the top match `meme-mirror match --json` giv
   const fromPhoto = await shownMatches();
 
   // From the collection folder, the CLI prints meme paths relative to it, as the page has them.
-  const cli = await runCliIn(['match', still, photo, '--index', INDEX, '--json', '--top', '3'], seed!);
+  const cli = await runCli(['match', still, photo, '--index', INDEX, '--json', '--top', '3'], seed!);
   assert.equal(cli.code, 0, cli.stderr);
   const [forStill, forPhoto] = cli.stdout.trim().split('\n').map((line) => JSON.parse(line) as MatchJson);
   for (const [what, page3, cli3] of [['still frame', frozen, forStill], ['photo', fromPhoto, forPhoto]] as const) {

@@ -9,7 +9,7 @@ import { decodeIndex } from '../src/index/format.js';
 import type { MatchJson, ServerInfo } from '../src/server/api_types.js';
 import { startServer } from '../src/server/server.js';
 import type { MemeMirrorServer } from '../src/server/server.js';
-import { runCliIn } from './helpers/web.js';
+import { runCli } from './helpers/cli.js';
 import { dataPath } from './helpers/data.js';
 import { copySome, tempDir } from './helpers/workspace.js';
 
@@ -111,7 +111,7 @@ test('POST /api/match gives exactly the JSON of `meme-mirror match --json` with 
   assert.equal(response.status, 200);
   const fromApi = (await response.json()) as MatchJson;
   // Run from the collection folder, the CLI shows meme paths relative to it, as the server does.
-  const cli = await runCliIn(['match', face, '--index', server.options.index, '--json', '--top', '3'], memes);
+  const cli = await runCli(['match', face, '--index', server.options.index, '--json', '--top', '3'], memes);
   assert.equal(cli.code, 0, cli.stderr);
   const fromCli = JSON.parse(cli.stdout.trim()) as MatchJson;
   assert.deepEqual(fromApi, fromCli);

@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+const require = createRequire(import.meta.url);
+/** tsx's loader by absolute URL, so the CLI starts from any working folder (e.g. a collection's). */
+const TSX = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 
 export interface CliResult {
   code: number | null;
@@ -11,12 +16,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the real CLI (from source, through tsx) as a child process. */
-export function startCli(args: string[], cwd = ROOT): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the real CLI (from source, through tsx) as a child process in `cwd`. */
+export function startCli(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Runs the CLI to the end and collects its output. */
+/** Runs the CLI in `cwd` to the end and collects its output. */
 export function runCli(args: string[], cwd = ROOT): Promise<CliResult> {
   const child = startCli(args, cwd);
   let stdout = '';
