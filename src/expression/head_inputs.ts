@@ -4,6 +4,7 @@
  * cannot drift apart.
  */
 import type { FaceApiExpressionOutput } from './faceapi_features.js';
+import { FACEAPI_FEATURES, FACEAPI_QUARTERS } from './faceapi_net.js';
 import { MESH_FEATURES } from './mesh_features.js';
 
 /** Floor of the probabilities before their logarithm. */
@@ -11,6 +12,7 @@ const PROB_FLOOR = 1e-6;
 
 /** Teacher outputs for one face. */
 export interface TeacherOutputs {
+  /** face-api's expression network on a crop of the head input's side (quarters when it reads them). */
   faceapi: FaceApiExpressionOutput;
   /** human's 7 emotion probabilities, when the head reads them. */
   emotion?: Float32Array;
@@ -18,56 +20,71 @@ export interface TeacherOutputs {
   mesh?: Float32Array;
 }
 
-/** The input variants a head can be trained on, with their size. */
+/** One way of building the head's input. */
+export interface HeadInputSpec {
+  /** Side of the crop face-api's network reads (its cost grows with the square of it). */
+  side: number;
+  /** Which of face-api's inner read-outs, as log(1 + x): none, the 256 pooled features, or the 4 x 256 quarter means. */
+  inner: 'none' | 'pooled' | 'quarters';
+  /** face-api's 7 logits follow (always). Then the logarithms of human's 7 emotion probabilities? */
+  emotion: boolean;
+  /** Then the pose-normalised face-mesh geometry (mesh_features.ts)? */
+  mesh: boolean;
+}
+
+/** The input variants a head can be trained on. */
 export const HEAD_INPUTS = Object.freeze({
-  /** face-api: log(1 + the 256 pooled features), then its 7 logits. */
-  faceapi: 256 + 7,
-  /** faceapi, then the logarithms of human's 7 emotion probabilities. */
-  'faceapi+emotion': 256 + 7 + 7,
-  /** faceapi, then pose-normalised face-mesh geometry (mesh_features.ts; zeros and a 0 flag without a mesh). */
-  'faceapi+mesh': 256 + 7 + MESH_FEATURES,
-  /** face-api's 7 logits alone. */
-  logits: 7,
-  /** face-api's 7 logits and the mesh geometry, without the pooled features (which carry identity). */
-  'logits+mesh': 7 + MESH_FEATURES,
-});
+  faceapi: { side: 112, inner: 'pooled', emotion: false, mesh: false },
+  'faceapi+emotion': { side: 112, inner: 'pooled', emotion: true, mesh: false },
+  'faceapi+mesh': { side: 112, inner: 'pooled', emotion: false, mesh: true },
+  logits: { side: 112, inner: 'none', emotion: false, mesh: false },
+  'logits+mesh': { side: 112, inner: 'none', emotion: false, mesh: true },
+  /** On a 96 px crop: within the 5 ms a face that the embedding may add (docs/expression-model.md). */
+  'faceapi96+mesh': { side: 96, inner: 'pooled', emotion: false, mesh: true },
+  'faceapi96q+mesh': { side: 96, inner: 'quarters', emotion: false, mesh: true },
+  'faceapi96q': { side: 96, inner: 'quarters', emotion: false, mesh: false },
+  'faceapiq+mesh': { side: 112, inner: 'quarters', emotion: false, mesh: true },
+  'faceapi80+mesh': { side: 80, inner: 'pooled', emotion: false, mesh: true },
+  'faceapi80q+mesh': { side: 80, inner: 'quarters', emotion: false, mesh: true },
+} satisfies Record<string, HeadInputSpec>);
 
 export type HeadInputName = keyof typeof HEAD_INPUTS;
 
-export function headInputUsesEmotion(name: HeadInputName): boolean {
-  return name === 'faceapi+emotion';
+export function isHeadInputName(name: string): name is HeadInputName {
+  return Object.hasOwn(HEAD_INPUTS, name);
 }
 
-export function headInputUsesMesh(name: HeadInputName): boolean {
-  return name === 'faceapi+mesh' || name === 'logits+mesh';
+/** Floats in the head's input for a variant. */
+export function headInputSize(name: HeadInputName): number {
+  const spec: HeadInputSpec = HEAD_INPUTS[name];
+  const inner = spec.inner === 'pooled' ? FACEAPI_FEATURES : spec.inner === 'quarters' ? FACEAPI_QUARTERS : 0;
+  return inner + 7 + (spec.emotion ? 7 : 0) + (spec.mesh ? MESH_FEATURES : 0);
 }
 
 /** Builds the head's input vector from the teacher outputs of one face. */
 export function headInput(name: HeadInputName, teachers: TeacherOutputs): Float32Array {
-  const out = new Float32Array(HEAD_INPUTS[name]);
-  const { features, logits } = teachers.faceapi;
-  if (name === 'logits') {
-    out.set(logits.subarray(0, 7), 0);
-    return out;
+  const spec: HeadInputSpec = HEAD_INPUTS[name];
+  const out = new Float32Array(headInputSize(name));
+  let k = 0;
+  if (spec.inner !== 'none') {
+    const inner = spec.inner === 'pooled' ? teachers.faceapi.features : teachers.faceapi.quarters;
+    const length = spec.inner === 'pooled' ? FACEAPI_FEATURES : FACEAPI_QUARTERS;
+    if (!inner || inner.length !== length) {
+      throw new Error(`The ${name} head input needs face-api's ${spec.inner} read-out (${length} floats), but got ${inner?.length ?? 'none'}`);
+    }
+    for (let i = 0; i < length; i++) out[k++] = Math.log1p(Math.max(0, inner[i]!));
   }
-  if (name === 'logits+mesh') {
-    out.set(logits.subarray(0, 7), 0);
-    const mesh = teachers.mesh;
-    if (!mesh || mesh.length !== MESH_FEATURES) throw new Error(`The ${name} head input needs ${MESH_FEATURES} mesh features`);
-    out.set(mesh, 7);
-    return out;
-  }
-  for (let i = 0; i < 256; i++) out[i] = Math.log1p(Math.max(0, features[i] ?? 0));
-  out.set(logits.subarray(0, 7), 256);
-  if (headInputUsesEmotion(name)) {
+  out.set(teachers.faceapi.logits.subarray(0, 7), k);
+  k += 7;
+  if (spec.emotion) {
     const emotion = teachers.emotion;
     if (!emotion) throw new Error(`The ${name} head input needs human's emotion probabilities`);
-    for (let i = 0; i < 7; i++) out[263 + i] = Math.log(Math.max(PROB_FLOOR, emotion[i] ?? 0));
+    for (let i = 0; i < 7; i++) out[k++] = Math.log(Math.max(PROB_FLOOR, emotion[i] ?? 0));
   }
-  if (headInputUsesMesh(name)) {
+  if (spec.mesh) {
     const mesh = teachers.mesh;
     if (!mesh || mesh.length !== MESH_FEATURES) throw new Error(`The ${name} head input needs ${MESH_FEATURES} mesh features`);
-    out.set(mesh, 263);
+    out.set(mesh, k);
   }
   return out;
 }

@@ -4,7 +4,7 @@ import type { ModelRuntime } from '../runtime/runtime_types.js';
 import { MemeMirrorError } from '../errors.js';
 import type { ExpressionModel } from './expression_types.js';
 import { faceApiExpressions, loadFaceApiExpression } from './faceapi_features.js';
-import { headInputUsesEmotion, headInputUsesMesh } from './head_inputs.js';
+import { HEAD_INPUTS } from './head_inputs.js';
 import type { HeadInputName } from './head_inputs.js';
 import { humanEmotions, loadHumanEmotion } from './human_emotion.js';
 import { meshFeatures } from './mesh_features.js';
@@ -63,6 +63,8 @@ export class MmExprMlp implements ExpressionModel {
   static readonly ID = 'mm-expr-mlp@1';
   readonly id = MmExprMlp.ID;
   readonly dims: number;
+  /** What the head reads (head_inputs.ts): the crop side and read-outs of face-api's network. */
+  readonly inputs: HeadInputName;
   readonly #params: MmExprParams;
   #runtime: ModelRuntime | undefined;
 
@@ -70,6 +72,7 @@ export class MmExprMlp implements ExpressionModel {
     this.#runtime = runtime;
     this.#params = params;
     this.dims = mmExprDims(params);
+    this.inputs = params.inputs;
   }
 
   static async create(runtime: ModelRuntime): Promise<MmExprMlp> {
@@ -80,7 +83,7 @@ export class MmExprMlp implements ExpressionModel {
       throw new MemeMirrorError('MODEL_LOAD_FAILED', `Expected the committed mm-expr-mlp weights to give ${MM_EXPR_MLP_DIMS} floats, but they give ${mmExprDims(params)}`);
     }
     await loadFaceApiExpression(runtime);
-    if (headInputUsesEmotion(params.inputs)) await loadHumanEmotion(runtime);
+    if (HEAD_INPUTS[params.inputs].emotion) await loadHumanEmotion(runtime);
     return new MmExprMlp(runtime, params);
   }
 
@@ -88,9 +91,10 @@ export class MmExprMlp implements ExpressionModel {
     const runtime = this.#runtime;
     if (!runtime) throw new MemeMirrorError('CLOSED', `${this.id} was used after close()`);
     const params = this.#params;
-    const faceapi = await faceApiExpressions(runtime, image, faces);
-    const emotion = headInputUsesEmotion(params.inputs) ? await humanEmotions(runtime, image, faces) : undefined;
-    const usesMesh = headInputUsesMesh(params.inputs);
+    const spec = HEAD_INPUTS[params.inputs];
+    const faceapi = await faceApiExpressions(runtime, image, faces, { side: spec.side, quarters: spec.inner === 'quarters' });
+    const emotion = spec.emotion ? await humanEmotions(runtime, image, faces) : undefined;
+    const usesMesh = spec.mesh;
     return faces.map((face, i) =>
       mmExprEmbedding(params, {
         faceapi: faceapi[i]!,
