@@ -25,15 +25,15 @@ import { formatSetEval } from '../src/eval/report.js';
 import { isHeldOut } from '../src/eval/split.js';
 import { softmax } from '../src/eval/baselines.js';
 import { hellingerEmbedding } from '../src/expression/faceapi_hellinger.js';
-import { HEAD_INPUTS, headInput } from '../src/expression/head_inputs.js';
+import { HEAD_INPUTS, headInput, isHeadInputName } from '../src/expression/head_inputs.js';
 import type { HeadInputName, TeacherOutputs } from '../src/expression/head_inputs.js';
 import { encodeFloat32Base64 } from '../src/expression/mlp_head.js';
 import { MESH_FEATURES, meshFeatures } from '../src/expression/mesh_features.js';
 import { mmExprEmbedding } from '../src/expression/mm_expr_embedding.js';
 import type { MmExprParams } from '../src/expression/mm_expr_embedding.js';
 import type { MlpWeights } from '../src/expression/mlp_head.js';
-import { DATA_DIR, field, loadCachedSet } from './train_features.js';
-import type { CachedSet } from './train_features.js';
+import { DATA_DIR, field, loadCachedSet, sidePrefix } from './train_features.js';
+import type { CachedSet, FieldName } from './train_features.js';
 import { extractSets } from './train_extract.js';
 import type { ExtractSpec } from './train_extract.js';
 import { DEFAULT_TRAIN_CONFIG, setDeidentifiedTargets, trainHead, useWasmBackend } from './train_model.js';
@@ -79,7 +79,7 @@ const { values } = parseArgs({
   },
 });
 const inputName = (values.inputs ?? 'faceapi+mesh') as HeadInputName;
-if (!(inputName in HEAD_INPUTS)) throw new Error(`Expected --inputs to be one of ${Object.keys(HEAD_INPUTS).join(', ')}, but got '${inputName}'`);
+if (!isHeadInputName(inputName)) throw new Error(`Expected --inputs to be one of ${Object.keys(HEAD_INPUTS).join(', ')}, but got '${inputName}'`);
 const config: TrainConfig = {
   ...DEFAULT_TRAIN_CONFIG,
   ...(values.config ? (JSON.parse(values.config) as Partial<TrainConfig>) : {}),
@@ -89,6 +89,10 @@ const config: TrainConfig = {
   ...(values.dims ? { dims: Number(values.dims) } : {}),
 };
 
+if (config.hellingerWeight > 0 && HEAD_INPUTS[inputName].side !== 112) {
+  // Training places face-api's 112 px distribution beside the head; inference would place the head side's.
+  throw new Error(`Expected --inputs on 112 px crops with hellingerWeight > 0, but ${inputName} reads ${HEAD_INPUTS[inputName].side} px`);
+}
 const started = performance.now();
 if (!values['no-extract']) await extractSets([...TRAIN_SPECS, ...VALIDATION_SPECS]);
 
@@ -109,10 +113,13 @@ await useWasmBackend();
 const LABELS = [...EXPRESSION_LABELS] as string[];
 const setName = (set: string): string => set.split('/').pop()!;
 
-function teachersOf(c: CachedSet, i: number, flip: boolean): TeacherOutputs {
+/** The teacher outputs a head input reads (its crop side), or face-api at 112 px with `side` 112. */
+function teachersOf(c: CachedSet, i: number, flip: boolean, side: number = HEAD_INPUTS[inputName].side): TeacherOutputs {
+  const prefix = sidePrefix(side);
+  const f = (name: 'Logits' | 'Features' | 'Quarters'): Float32Array => field(c.records, i, `${prefix}${name}${flip ? 'Flip' : ''}` as FieldName);
   return {
-    faceapi: { features: field(c.records, i, flip ? 'faFeaturesFlip' : 'faFeatures'), logits: field(c.records, i, flip ? 'faLogitsFlip' : 'faLogits') },
-    emotion: field(c.records, i, flip ? 'emotionFlip' : 'emotion'),
+    faceapi: { features: f('Features'), logits: f('Logits'), quarters: f('Quarters') },
+    emotion: field(c.records, i, 'emotion'), // not mirrored: a baseline only
     mesh: meshFeatures(field(c.records, i, 'landmarks'), flip),
   };
 }
@@ -124,7 +131,11 @@ function inputOf(c: CachedSet, i: number, flip: boolean): Float32Array {
 // Training examples: every face of a person not held out, and its mirror image.
 const examples: Example[] = [];
 const groups = new Map<string, number>();
-let images = 0;
+const moments = new Map<string, number>();
+/** The recorded sequence an image is a frame of, from CK+'s file names (S010_004_00000017.png), else undefined. */
+function sequenceOf(file: string): string | undefined {
+  return /(?:^|\/)(S\d+_\d+)_\d+\.\w+$/.exec(file)?.[1];
+}
 /** Per example: face-api's inner features (log 1 + x) and the mesh geometry, the de-identified distillation targets' source. */
 const innerTeachers: Float32Array[] = [];
 function innerTeacher(t: TeacherOutputs): Float32Array {
@@ -144,13 +155,17 @@ for (const spec of TRAIN_SPECS) {
     if (label < 0) throw new Error(`${spec.set}: label '${f.label}' is not one of ${LABELS.join(', ')}`);
     const key = f.identity === '' ? `${name}/#${i}` : `${name}/${f.identity}`;
     if (!groups.has(key)) groups.set(key, groups.size);
+    // Frames of one recorded sequence (CK+: three near-identical peak frames) are one moment, like a
+    // face and its mirror image: neither positives nor negatives of each other.
+    const moment = `${name}/${sequenceOf(f.file) ?? `#${i}`}`;
+    if (!moments.has(moment)) moments.set(moment, moments.size);
     for (const flip of [false, true]) {
-      const teachers = teachersOf(c, i, flip);
-      examples.push({ x: headInput(inputName, teachers), label, group: groups.get(key)!, image: images, teacherLogits: teachers.faceapi.logits });
-      innerTeachers.push(innerTeacher(teachers));
+      // The head reads its own input; the distilled teachers are face-api at its own 112 px.
+      const teacher112 = teachersOf(c, i, flip, 112);
+      examples.push({ x: inputOf(c, i, flip), label, group: groups.get(key)!, image: moments.get(moment)!, teacherLogits: teacher112.faceapi.logits });
+      innerTeachers.push(innerTeacher(teacher112));
     }
     used++;
-    images++;
   });
   log(`${spec.set}: ${used} of ${c.files.length} images for training`);
 }

@@ -1,8 +1,8 @@
 /**
  * Extracts the teacher features of every training image once (train_features.ts has the layout):
- * decode, detect (whole image when no face is found), face-api's expression network (logits and
- * pooled features), human's emotion model, both on the image and on its mirror image, and the face
- * mesh. Runs WORKERS child processes (tfjs's WASM backend uses one thread each).
+ * decode, detect (whole image when no face is found), face-api's expression network at each of CACHED_SIDES
+ * (logits, pooled features, quarter means), on the image and on its mirror image, human's emotion
+ * model (a baseline) and the face mesh. Runs WORKERS child processes (tfjs's WASM backend uses one thread each).
  *
  *   tsx scripts/train_extract.ts              extracts every set train.ts needs (resumes)
  *   tsx scripts/train_extract.ts --worker SET CHUNK...   (internal) one worker's chunks
@@ -21,6 +21,7 @@ import { seededRandom, shuffle } from '../src/util/random.js';
 import type { RgbImage } from '../src/image/image_types.js';
 import type { DetectedFace } from '../src/face/face_types.js';
 import {
+  CACHED_SIDES,
   CHUNK_SIZE,
   DATA_DIR,
   FIELD_LENGTH,
@@ -92,19 +93,21 @@ async function runWorker(set: string, chunks: number[]): Promise<void> {
       put('detected', [found[0] ? (found[0].padded ? 2 : 1) : 0]);
       put('box', face.box);
       put('size', [image.width, image.height]);
-      const [fa] = await faceApiExpressions(runtime, image, [face]);
-      const [emo] = await humanEmotions(runtime, image, [face]);
-      put('faLogits', fa!.logits);
-      put('faFeatures', fa!.features);
-      put('emotion', emo!);
       const flipped = mirror(image);
-      const [x, y, w, h] = face.box;
-      const flippedFace: DetectedFace = { ...face, box: [image.width - x - w, y, w, h], landmarks: [] };
-      const [faF] = await faceApiExpressions(runtime, flipped, [flippedFace]);
-      const [emoF] = await humanEmotions(runtime, flipped, [flippedFace]);
-      put('faLogitsFlip', faF!.logits);
-      put('faFeaturesFlip', faF!.features);
-      put('emotionFlip', emoF!);
+      const [x, , w] = face.box;
+      const flippedFace: DetectedFace = { ...face, box: [image.width - x - w, face.box[1], w, face.box[3]], landmarks: [] };
+      for (const [side, prefix] of CACHED_SIDES) {
+        const [fa] = await faceApiExpressions(runtime, image, [face], { side, quarters: true });
+        const [faF] = await faceApiExpressions(runtime, flipped, [flippedFace], { side, quarters: true });
+        put(`${prefix}Logits`, fa!.logits);
+        put(`${prefix}Features`, fa!.features);
+        put(`${prefix}Quarters`, fa!.quarters!);
+        put(`${prefix}LogitsFlip`, faF!.logits);
+        put(`${prefix}FeaturesFlip`, faF!.features);
+        put(`${prefix}QuartersFlip`, faF!.quarters!);
+      }
+      const [emo] = await humanEmotions(runtime, image, [face]);
+      put('emotion', emo!);
       if (face.landmarks.length === 468) put('landmarks', face.landmarks.flat());
     }
     writeFileSync(`${path}.tmp`, Buffer.from(out.buffer));

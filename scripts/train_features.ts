@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Bump when what is extracted changes: old caches are then ignored. */
-export const FEATURES_VERSION = 1;
+export const FEATURES_VERSION = 3;
 export const CHUNK_SIZE = 400;
 
 /** Record layout: [name, length] in order. */
@@ -18,16 +18,47 @@ export const LAYOUT = [
   ['detected', 1], // 1 found by the detector, 2 found after padding, 0 whole image used as the face
   ['box', 4], // face box in px [x, y, w, h]
   ['size', 2], // image width, height
-  ['faLogits', 7], // face-api expression logits (neutral happy sad angry fearful disgusted surprised)
-  ['faFeatures', 256], // face-api pooled features the classifier reads
-  ['emotion', 7], // human emotion probabilities (angry disgust fear happy sad surprise neutral)
-  ['faLogitsFlip', 7], // the same three on the mirrored image
+  // face-api's expression network at its own 112 px: logits (neutral happy sad angry fearful
+  // disgusted surprised), the 256 pooled features, the means of the 4 quarters of the last maps.
+  ['faLogits', 7],
+  ['faFeatures', 256],
+  ['faQuarters', 1024],
+  ['faLogitsFlip', 7], // the same on the mirrored image
   ['faFeaturesFlip', 256],
-  ['emotionFlip', 7],
+  ['faQuartersFlip', 1024],
+  // The same network on smaller crops (faceapi_net.ts): what a head within 5 ms a face can read.
+  ['fa96Logits', 7],
+  ['fa96Features', 256],
+  ['fa96Quarters', 1024],
+  ['fa96LogitsFlip', 7],
+  ['fa96FeaturesFlip', 256],
+  ['fa96QuartersFlip', 1024],
+  ['fa80Logits', 7],
+  ['fa80Features', 256],
+  ['fa80Quarters', 1024],
+  ['fa80LogitsFlip', 7],
+  ['fa80FeaturesFlip', 256],
+  ['fa80QuartersFlip', 1024],
+  ['emotion', 7], // human emotion probabilities (angry disgust fear happy sad surprise neutral), a baseline
   ['landmarks', 468 * 3], // face-mesh points in px, zeros when none
 ] as const;
 
 export type FieldName = (typeof LAYOUT)[number][0];
+
+/** The crop sides face-api's network is cached at, with the prefix of their fields. */
+export const CACHED_SIDES = [
+  [112, 'fa'],
+  [96, 'fa96'],
+  [80, 'fa80'],
+] as const;
+export type CachedSide = (typeof CACHED_SIDES)[number][0];
+
+/** The field prefix of a cached side; an error that lists the cached sides for any other. */
+export function sidePrefix(side: number): (typeof CACHED_SIDES)[number][1] {
+  const found = CACHED_SIDES.find(([s]) => s === side);
+  if (!found) throw new Error(`Expected a head input on a crop of ${CACHED_SIDES.map(([s]) => s).join(', ')} px (the cached sides), but got ${side}`);
+  return found[1];
+}
 
 export const FIELD_OFFSET = {} as Record<FieldName, number>;
 export const FIELD_LENGTH = {} as Record<FieldName, number>;

@@ -71,6 +71,12 @@ export interface TrainConfig {
   temperature: number;
   /** Weight of a same-person, other-label negative in the contrastive loss (1 = as any negative). */
   samePersonNegativeWeight: number;
+  /**
+   * Weight of the anchor's own faces with the *same* label in the softmax denominator (0 = left out).
+   * Above 0 they compete with the positives (other people, same label): the same person making the
+   * same face must come no nearer than someone else making it, which is what identity leakage counts.
+   */
+  samePersonSameLabelWeight: number;
   /** Weights of the label read-out and of the distilled teacher in the loss. */
   labelWeight: number;
   distilWeight: number;
@@ -109,6 +115,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   learningRate: 1e-3,
   temperature: 0.1,
   samePersonNegativeWeight: 10,
+  samePersonSameLabelWeight: 0,
   labelWeight: 0.5,
   distilWeight: 0.5,
   distilTemperature: 2,
@@ -232,7 +239,8 @@ export async function trainHead(examples: readonly Example[], labelCount: number
         if (config.mirrorPositives && a !== k && ea.image === ek.image) {
           pos[a * n + k] = 1;
           hasPos[a] = 1;
-        } else if (a === k || (samePerson && sameLabel)) logW[a * n + k] = -1e4;
+        } else if (a === k || ea.image === ek.image) logW[a * n + k] = -1e4;
+        else if (samePerson && sameLabel) logW[a * n + k] = config.samePersonSameLabelWeight > 0 ? Math.log(config.samePersonSameLabelWeight) : -1e4;
         else if (samePerson) logW[a * n + k] = Math.log(config.samePersonNegativeWeight);
         else if (sameLabel) {
           pos[a * n + k] = 1;
