@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { DetectedFace } from '../src/face/face_types.js';
-import { FACEAPI_INPUT_SIZE, faceApiCropBox } from '../src/expression/faceapi_features.js';
+import { FACEAPI_BOX_CROP, FACEAPI_INPUT_SIZE, faceCropBox } from '../src/expression/faceapi_features.js';
 import { cropFace, faceApiNetParams, runFaceApiNet } from '../src/expression/faceapi_net.js';
 import { HEAD_INPUTS } from '../src/expression/head_inputs.js';
 import { MmExprMlp } from '../src/expression/mm_expr_mlp.js';
@@ -48,7 +48,7 @@ async function faceApiOwnCall(image: RgbImage, found: readonly DetectedFace[]): 
   const crops = tf.tidy(() => {
     const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'float32');
     const boxes = found.map((f) => {
-      const [x, y, w, h] = faceApiCropBox(f);
+      const [x, y, w, h] = faceCropBox(f, FACEAPI_BOX_CROP);
       return [y / image.height, x / image.width, (y + h) / image.height, (x + w) / image.width];
     });
     return tf.unstack(tf.image.cropAndResize(pixels, boxes, found.map(() => 0), [FACEAPI_INPUT_SIZE, FACEAPI_INPUT_SIZE]));
@@ -95,10 +95,10 @@ for (const file of files) {
     if (headSpec) {
       // The parts of the embed stage: the crops, then face-api's network on them (the rest is the mesh read-out and the head).
       t = now();
-      const crops = found.map((f) => cropFace(image, faceApiCropBox(f), headSpec.side));
+      const crops = found.map((f) => cropFace(image, faceCropBox(f, headSpec.crop), headSpec.side));
       cropMs.push((now() - t) / found.length);
       t = now();
-      await runFaceApiNet(runtime, netParams, crops, headSpec.side, { quarters: headSpec.inner === 'quarters' });
+      await runFaceApiNet(runtime, netParams, crops, headSpec.side);
       networkMs.push((now() - t) / found.length);
     }
     faces += found.length;

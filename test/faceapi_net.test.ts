@@ -1,15 +1,16 @@
 // meme-mirror's own run of face-api's expression network (src/expression/faceapi_net.ts) against
 // face-api's own code path, on real faces: the same features and logits at 112 px, the crop made on
-// the bytes equal to tf.image.cropAndResize, and other sides and the quarter read-out well-formed.
+// the bytes equal to tf.image.cropAndResize, other sides well-formed, and the face-mesh crop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
+import sharp from 'sharp';
 import { MemeMirror } from '../src/index.js';
 import type { DetectedFace, RgbImage } from '../src/index.js';
 import { nodeRuntime } from '../src/runtime/node_runtime.js';
 import type { ModelRuntime } from '../src/runtime/runtime_types.js';
-import { FACEAPI_INPUT_SIZE, faceApiCropBox, faceApiExpressions, loadFaceApiExpression } from '../src/expression/faceapi_features.js';
-import { FACEAPI_QUARTERS, cropFace } from '../src/expression/faceapi_net.js';
+import { FACEAPI_BOX_CROP, FACEAPI_INPUT_SIZE, faceCropBox, faceApiExpressions, loadFaceApiExpression } from '../src/expression/faceapi_features.js';
+import { FACEAPI_FEATURES, cropFace, faceApiNetParams, runFaceApiNet } from '../src/expression/faceapi_net.js';
 import type { Box } from '../src/face/face_types.js';
 import { dataPath } from './helpers/data.js';
 
@@ -28,7 +29,7 @@ async function faceApiOwn(image: RgbImage, faces: readonly DetectedFace[]): Prom
   const { tf, faceapi } = runtime;
   const net = faceapi.nets.faceExpressionNet;
   const crops = tf.tidy(() => {
-    const boxes = faces.map((f) => tfBox(image, faceApiCropBox(f)));
+    const boxes = faces.map((f) => tfBox(image, faceCropBox(f, FACEAPI_BOX_CROP)));
     return tf.unstack(tf.image.cropAndResize(tf.tensor4d(image.data, [1, image.height, image.width, 3], 'float32'), boxes, faces.map(() => 0), [FACEAPI_INPUT_SIZE, FACEAPI_INPUT_SIZE]));
   });
   const features = net.faceFeatureExtractor.forwardInput(await faceapi.toNetInput(crops as Tensor3D[]));
@@ -81,25 +82,42 @@ test('the crop made on the bytes equals tf.image.cropAndResize, inside and acros
   }
 });
 
-test('other sides and the quarter read-out: the right sizes, the quarters average to the pooled features', { skip: !yale }, async () => {
+test('other sides: the right sizes, no tensor left behind, and a wrong crop size refused', { skip: !yale }, async () => {
   const { image } = await mm.decode(`${yale}/happy/subject03.happy.png`);
   const faces = await mm.detector.detect(image);
   const before = runtime.tf.memory().numTensors;
-  for (const side of [96, 112]) {
-    const [out] = await faceApiExpressions(runtime, image, faces, { side, quarters: true });
-    assert.equal(out!.features.length, 256);
+  const bySide = [];
+  for (const side of [80, 88, 96, 112]) {
+    const [out] = await faceApiExpressions(runtime, image, faces, { side, crop: { basis: 'mesh', scale: 1.1 } });
+    assert.equal(out!.features.length, FACEAPI_FEATURES);
     assert.equal(out!.logits.length, 7);
-    assert.equal(out!.quarters!.length, FACEAPI_QUARTERS);
-    // 96 px gives 6x6 maps (quarters 3x3, disjoint): their mean is exactly the pooled mean.
-    if (side === 96) {
-      const mean = new Float32Array(256);
-      for (let q = 0; q < 4; q++) for (let c = 0; c < 256; c++) mean[c]! += out!.quarters![q * 256 + c]! / 4;
-      assert.ok(maxDiff(mean, out!.features) < 1e-4);
-    }
+    bySide.push(out!);
   }
   assert.equal(runtime.tf.memory().numTensors, before, 'no tensor left behind');
-  await assert.rejects(
-    import('../src/expression/faceapi_net.js').then(({ runFaceApiNet, faceApiNetParams }) => runFaceApiNet(runtime, faceApiNetParams(runtime), [new Float32Array(10)], 96)),
-    /Expected a 96x96 RGB crop \(27648 floats\), but got 10 floats at face 0/,
+  // A happy face is happy at every side (face-api's class 1).
+  for (const out of bySide) assert.equal(out.logits.indexOf(Math.max(...out.logits)), 1);
+  await assert.rejects(runFaceApiNet(runtime, faceApiNetParams(runtime), [new Float32Array(10)], 96), /Expected a 96x96 RGB crop \(27648 floats\), but got 10 floats at face 0/);
+});
+
+test('the face-mesh crop keeps its scale when the face touches the border; the box crop does not', { skip: !yale }, async () => {
+  const { image } = await mm.decode(`${yale}/happy/subject05.happy.png`);
+  const [face] = await mm.detector.detect(image);
+  // Cut the photo tightly around the face, as 48x48 sets and close-ups are: the detector box is then clipped.
+  const [x, y, w, h] = face!.box;
+  const cx = Math.round(x + w / 2);
+  const cy = Math.round(y + h / 2);
+  const half = Math.round(0.43 * Math.max(w, h)); // the whole face inside, its detector box clipped
+  const tight = await mm.decode(
+    await sharp(Buffer.from(image.data), { raw: { width: image.width, height: image.height, channels: 3 } })
+      .extract({ left: cx - half, top: cy - half, width: 2 * half, height: 2 * half })
+      .png()
+      .toBuffer(),
   );
+  const [tightFace] = await mm.detector.detect(tight.image);
+  assert.ok(tightFace, 'a face is found in the tight crop');
+  const eyes = (f: DetectedFace): number => Math.hypot(f.landmarks[263]![0] - f.landmarks[33]![0], f.landmarks[263]![1] - f.landmarks[33]![1]);
+  const ratio = (f: DetectedFace, crop: 'box' | 'mesh'): number => faceCropBox(f, { basis: crop, scale: 1 })[2] / eyes(f);
+  // Crop side in eye distances: the mesh crop within 10% in both images, the box crop over 10% tighter when clipped.
+  assert.ok(Math.abs(ratio(tightFace!, 'mesh') / ratio(face!, 'mesh') - 1) < 0.1, `mesh: ${ratio(face!, 'mesh').toFixed(2)} vs ${ratio(tightFace!, 'mesh').toFixed(2)}`);
+  assert.ok(ratio(tightFace!, 'box') / ratio(face!, 'box') < 0.9, `box: ${ratio(face!, 'box').toFixed(2)} vs ${ratio(tightFace!, 'box').toFixed(2)}`);
 });

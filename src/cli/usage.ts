@@ -86,9 +86,9 @@ vocabulary (happiness -> happy, anger -> angry, ...).
 
 Options:
   --model A,B,...     models to compare (default: the default model; 'all' = every model and baseline):
-                      mm-expr-mlp (v2), faceapi-hellinger (v1), faceapi-probs, faceapi-features, human-emotion,
-                      mesh-geometry, faceres-identity (identity descriptor: a control),
-                      random (the floor)
+                      mm-expr-mlp (the default), faceapi-hellinger (v1), faceapi-probs, faceapi-probs-mesh
+                      (the same on the face-mesh crop), faceapi-features, human-emotion, mesh-geometry,
+                      faceres-identity (identity descriptor: a control), random (the floor)
   --held-out          only the people the trained models never saw (src/eval/split.ts)
   --limit N           at most N images per set (seeded sample)
   --triplets N        triplets per triplet metric (default: 20000)

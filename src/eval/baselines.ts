@@ -5,7 +5,9 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ExpressionModel } from '../expression/expression_types.js';
-import { FACEAPI_EXPRESSIONS, faceApiExpressions, loadFaceApiExpression } from '../expression/faceapi_features.js';
+import { FACEAPI_BOX_CROP, FACEAPI_EXPRESSIONS, FACEAPI_TEACHER_CROP, faceApiExpressions, loadFaceApiExpression } from '../expression/faceapi_features.js';
+import type { FaceApiExpressionOutput, FaceCrop } from '../expression/faceapi_features.js';
+import { FACEAPI_FEATURES } from '../expression/faceapi_net.js';
 import { HUMAN_EMOTIONS, humanEmotions, loadHumanEmotion } from '../expression/human_emotion.js';
 import { MESH_FEATURES, meshFeatures } from '../expression/mesh_features.js';
 import type { DetectedFace } from '../face/face_types.js';
@@ -46,21 +48,20 @@ abstract class Baseline implements ExpressionModel {
   }
 }
 
-/** face-api's 7 expression probabilities as they are (softmax of its logits). */
-class FaceApiProbabilities extends Baseline {
-  readonly id = 'faceapi-probs@1';
-  readonly dims = FACEAPI_EXPRESSIONS.length;
-  async embed(image: RgbImage, faces: readonly DetectedFace[]): Promise<Float32Array[]> {
-    return (await faceApiExpressions(this.live(), image, faces)).map(({ logits }) => softmax(logits));
+/** A read-out of face-api's expression network on one crop of each face, as it is. */
+class FaceApiReadOut extends Baseline {
+  constructor(
+    runtime: ModelRuntime,
+    readonly id: string,
+    readonly dims: number,
+    readonly crop: FaceCrop,
+    readonly read: (out: FaceApiExpressionOutput) => Float32Array,
+  ) {
+    super(runtime);
   }
-}
 
-/** The 256-float pooled vector face-api's expression classifier reads. */
-class FaceApiFeatures extends Baseline {
-  readonly id = 'faceapi-features@1';
-  readonly dims = 256;
   async embed(image: RgbImage, faces: readonly DetectedFace[]): Promise<Float32Array[]> {
-    return (await faceApiExpressions(this.live(), image, faces)).map(({ features }) => features);
+    return (await faceApiExpressions(this.live(), image, faces, { crop: this.crop })).map(this.read);
   }
 }
 
@@ -178,18 +179,18 @@ class RandomEmbedding extends Baseline {
 /** The baselines by name. */
 export const BASELINE_MODELS = Object.freeze({
   'faceapi-probs': {
-    description: "face-api's 7 expression probabilities, raw",
-    create: async (runtime: ModelRuntime): Promise<ExpressionModel> => {
-      await loadFaceApiExpression(runtime);
-      return new FaceApiProbabilities(runtime);
-    },
+    description: "face-api's 7 expression probabilities, raw (its 112 px on 0.9x the detector box, as v1)",
+    create: (runtime: ModelRuntime): Promise<ExpressionModel> =>
+      faceApiReadOut(runtime, 'faceapi-probs@1', FACEAPI_EXPRESSIONS.length, FACEAPI_BOX_CROP, ({ logits }) => softmax(logits)),
+  },
+  'faceapi-probs-mesh': {
+    description: "the same on 1.2x the face-mesh bounds (the crop mm-expr-mlp@2 distils), a stronger baseline",
+    create: (runtime: ModelRuntime): Promise<ExpressionModel> =>
+      faceApiReadOut(runtime, 'faceapi-probs-mesh@1', FACEAPI_EXPRESSIONS.length, FACEAPI_TEACHER_CROP, ({ logits }) => softmax(logits)),
   },
   'faceapi-features': {
     description: "face-api's 256-float pooled features (what its classifier reads)",
-    create: async (runtime: ModelRuntime): Promise<ExpressionModel> => {
-      await loadFaceApiExpression(runtime);
-      return new FaceApiFeatures(runtime);
-    },
+    create: (runtime: ModelRuntime): Promise<ExpressionModel> => faceApiReadOut(runtime, 'faceapi-features@1', FACEAPI_FEATURES, FACEAPI_BOX_CROP, ({ features }) => features),
   },
   'human-emotion': {
     description: "human's emotion model (oarriaga mini-Xception): 7 probabilities",
@@ -216,3 +217,8 @@ export const BASELINE_MODELS = Object.freeze({
 });
 
 export type BaselineName = keyof typeof BASELINE_MODELS;
+
+async function faceApiReadOut(runtime: ModelRuntime, id: string, dims: number, crop: FaceCrop, read: (out: FaceApiExpressionOutput) => Float32Array): Promise<ExpressionModel> {
+  await loadFaceApiExpression(runtime);
+  return new FaceApiReadOut(runtime, id, dims, crop, read);
+}

@@ -1,5 +1,5 @@
 import type { Box, DetectedFace } from '../face/face_types.js';
-import { squareCrop } from '../face/geometry.js';
+import { landmarkBounds, squareCrop } from '../face/geometry.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { ModelRuntime } from '../runtime/runtime_types.js';
 import { MemeMirrorError, describeError } from '../errors.js';
@@ -9,11 +9,31 @@ import type { FaceApiNetOutput } from './faceapi_net.js';
 /** Side of the square face crop face-api's expression network reads. */
 export const FACEAPI_INPUT_SIZE = 112;
 /**
- * Crop side as a multiple of the longer side of the face-mesh box. face-api's network was trained on
- * tight detector boxes: on the Yale faces a crop of 0.9x gave the best expression neighbours and
- * 1.3x and wider lost most of them (docs/expression-model.md).
+ * How a face is cropped for the network: a square `scale` times the longer side of a box, centred on
+ * it. `basis` 'box' uses the detector's box (clipped to the image, so it shrinks on faces that touch
+ * the border: 48x48 crops, close-ups); 'mesh' uses the bounds of the 468 face-mesh points, which do
+ * not, so a face is cropped at the same scale in a tight crop and in a whole photo (the box when a
+ * face has no mesh). docs/expression-model.md has the measurements.
  */
-export const FACEAPI_CROP_SCALE = 0.9;
+export interface FaceCrop {
+  basis: 'box' | 'mesh';
+  scale: number;
+}
+
+/** face-api's network on 0.9x the detector box (v1, faceapi-hellinger and the face-api baselines). */
+export const FACEAPI_BOX_CROP: FaceCrop = Object.freeze({ basis: 'box', scale: 0.9 });
+
+/**
+ * face-api's network at its 112 px on 1.2x the face-mesh bounds: the crop whose outputs mm-expr-mlp@2
+ * distils (scripts/train.ts) and the 'faceapi-probs-mesh' baseline.
+ */
+export const FACEAPI_TEACHER_CROP: FaceCrop = Object.freeze({ basis: 'mesh', scale: 1.2 });
+
+/** The square crop box of a face (pixels; may reach outside the image, which reads as black). */
+export function faceCropBox(face: DetectedFace, crop: FaceCrop): Box {
+  const basis = crop.basis === 'mesh' ? (landmarkBounds(face.landmarks) ?? face.box) : face.box;
+  return squareCrop(basis, crop.scale);
+}
 
 /** The 7 classes of face-api's expression network, in its output order. */
 export const FACEAPI_EXPRESSIONS = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'] as const;
@@ -46,13 +66,8 @@ export function loadFaceApiExpression(runtime: ModelRuntime): Promise<void> {
 export interface FaceApiExpressionOptions {
   /** Side of the square crop the network reads. Defaults to FACEAPI_INPUT_SIZE (face-api's own). */
   side?: number;
-  /** Also return the means of the four quarters of the last feature maps. Defaults to false. */
-  quarters?: boolean;
-}
-
-/** The square crop box face-api's network reads for a face (pixels; may reach outside the image). */
-export function faceApiCropBox(face: DetectedFace): Box {
-  return squareCrop(face.box, FACEAPI_CROP_SCALE);
+  /** How each face is cropped. Defaults to FACEAPI_BOX_CROP (v1). */
+  crop?: FaceCrop;
 }
 
 /** Runs face-api's expression network on a square crop of each face (one batch for all faces). */
@@ -62,9 +77,14 @@ export async function faceApiExpressions(
   faces: readonly DetectedFace[],
   options: FaceApiExpressionOptions = {},
 ): Promise<FaceApiExpressionOutput[]> {
-  if (faces.length === 0) return [];
+  const crop = options.crop ?? FACEAPI_BOX_CROP;
+  return faceApiExpressionsInBoxes(runtime, image, faces.map((face) => faceCropBox(face, crop)), options.side ?? FACEAPI_INPUT_SIZE);
+}
+
+/** Runs face-api's expression network on given square crop boxes of an image (pixels), one batch. */
+export async function faceApiExpressionsInBoxes(runtime: ModelRuntime, image: RgbImage, boxes: readonly Box[], side: number): Promise<FaceApiExpressionOutput[]> {
+  if (boxes.length === 0) return [];
   await loadFaceApiExpression(runtime);
-  const side = options.side ?? FACEAPI_INPUT_SIZE;
-  const crops = faces.map((face) => cropFace(image, faceApiCropBox(face), side));
-  return runFaceApiNet(runtime, faceApiNetParams(runtime), crops, side, { quarters: options.quarters ?? false });
+  const crops = boxes.map((box) => cropFace(image, box, side));
+  return runFaceApiNet(runtime, faceApiNetParams(runtime), crops, side);
 }

@@ -1,14 +1,13 @@
 /**
  * face-api's expression network, run by meme-mirror itself on its own weights: any input side, the
  * crop made in JavaScript from the decoded bytes (no upload of the whole image), bias adds fused
- * into the convolutions, and read-outs face-api does not offer (the mean of each quarter of the
- * last feature maps). At 112 px it gives face-api's own features and logits (test: within 1e-5).
+ * into the convolutions. At 112 px it gives face-api's own features and logits (test: within 1e-4).
  *
  * The network (face-api's FaceFeatureExtractor + FaceExpressionNet): four dense blocks of a stride-2
  * convolution and three separable convolutions with residual sums, 112 -> 56 -> 28 -> 14 -> 7 px and
  * 32, 64, 128, 256 channels; the mean over the last maps (256 floats); a dense layer to 7 logits.
  */
-import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Box } from '../face/face_types.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { ModelRuntime, Tf } from '../runtime/runtime_types.js';
@@ -19,8 +18,6 @@ const MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
 /** Channels of the last feature maps (the pooled feature vector). */
 export const FACEAPI_FEATURES = 256;
-/** Floats of the quarter read-out: 4 quarters (top-left, top-right, bottom-left, bottom-right) x 256. */
-export const FACEAPI_QUARTERS = 4 * FACEAPI_FEATURES;
 
 interface ConvParams {
   filters: Tensor4D;
@@ -49,8 +46,6 @@ export interface FaceApiNetOutput {
   logits: Float32Array;
   /** Mean of the last feature maps: the 256 floats the classifier reads. */
   features: Float32Array;
-  /** Means of the four quarters of the last maps (FACEAPI_QUARTERS floats), when asked. */
-  quarters?: Float32Array;
 }
 
 /** Reads the weights out of face-api's loaded expression network. */
@@ -84,18 +79,6 @@ function denseBlock(tf: Tf, x: Tensor4D, p: DenseBlockParams, first: boolean): T
   const c = tf.relu(tf.addN([n, s, i])) as Tensor4D;
   const m = separable(tf, c, p.conv3, 1);
   return tf.relu(tf.addN([n, s, i, m]));
-}
-
-/** Means of the four (overlapping when odd) quarters of [N, h, w, C] maps, as [N, 4C]. */
-function quarterMeans(tf: Tf, maps: Tensor4D): Tensor2D {
-  const [, h, w] = maps.shape;
-  const rows = [[0, Math.ceil(h / 2)], [Math.floor(h / 2), h]] as const;
-  const cols = [[0, Math.ceil(w / 2)], [Math.floor(w / 2), w]] as const;
-  const parts: Tensor[] = [];
-  for (const [r0, r1] of rows) {
-    for (const [c0, c1] of cols) parts.push(tf.mean(tf.slice(maps, [0, r0, c0, 0], [-1, r1 - r0, c1 - c0, -1]), [1, 2]));
-  }
-  return tf.concat(parts, 1) as Tensor2D;
 }
 
 /**
@@ -154,18 +137,12 @@ export function cropFace(image: RgbImage, box: Box, side: number): Float32Array 
   return out;
 }
 
-export interface FaceApiNetOptions {
-  /** Also return the quarter means of the last maps. Defaults to false. */
-  quarters?: boolean;
-}
-
 /** Runs the network on square RGB crops of one side (one batch), returning one output per crop. */
 export async function runFaceApiNet(
   runtime: ModelRuntime,
   params: FaceApiNetParams,
   crops: readonly Float32Array[],
   side: number,
-  options: FaceApiNetOptions = {},
 ): Promise<FaceApiNetOutput[]> {
   if (crops.length === 0) return [];
   const { tf } = runtime;
@@ -185,14 +162,13 @@ export async function runFaceApiNet(
     });
     const features = tf.mean(x, [1, 2]) as Tensor2D;
     const logits = tf.add(tf.matMul(features, params.fc.weights), params.fc.bias) as Tensor2D;
-    return options.quarters ? [features, logits, quarterMeans(tf, x)] : [features, logits];
+    return [features, logits];
   });
   try {
-    const [features, logits, quarters] = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
+    const [features, logits] = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
     return crops.map((_, i) => ({
       logits: logits!.slice(i * 7, (i + 1) * 7),
       features: features!.slice(i * FACEAPI_FEATURES, (i + 1) * FACEAPI_FEATURES),
-      ...(quarters ? { quarters: quarters.slice(i * FACEAPI_QUARTERS, (i + 1) * FACEAPI_QUARTERS) } : {}),
     }));
   } finally {
     tf.dispose(outputs);

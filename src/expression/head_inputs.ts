@@ -4,7 +4,9 @@
  * cannot drift apart.
  */
 import type { FaceApiExpressionOutput } from './faceapi_features.js';
-import { FACEAPI_FEATURES, FACEAPI_QUARTERS } from './faceapi_net.js';
+import { FACEAPI_BOX_CROP } from './faceapi_features.js';
+import type { FaceCrop } from './faceapi_features.js';
+import { FACEAPI_FEATURES } from './faceapi_net.js';
 import { MESH_FEATURES } from './mesh_features.js';
 
 /** Floor of the probabilities before their logarithm. */
@@ -12,7 +14,7 @@ const PROB_FLOOR = 1e-6;
 
 /** Teacher outputs for one face. */
 export interface TeacherOutputs {
-  /** face-api's expression network on a crop of the head input's side (quarters when it reads them). */
+  /** face-api's expression network on the head input's crop. */
   faceapi: FaceApiExpressionOutput;
   /** human's 7 emotion probabilities, when the head reads them. */
   emotion?: Float32Array;
@@ -24,28 +26,36 @@ export interface TeacherOutputs {
 export interface HeadInputSpec {
   /** Side of the crop face-api's network reads (its cost grows with the square of it). */
   side: number;
-  /** Which of face-api's inner read-outs, as log(1 + x): none, the 256 pooled features, or the 4 x 256 quarter means. */
-  inner: 'none' | 'pooled' | 'quarters';
-  /** face-api's 7 logits follow (always). Then the logarithms of human's 7 emotion probabilities? */
+  /** How the face is cropped for it. */
+  crop: FaceCrop;
+  /** face-api's 256 pooled features, as log(1 + x), first? Its 7 logits follow in any case. */
+  pooled: boolean;
+  /** Then the logarithms of human's 7 emotion probabilities? */
   emotion: boolean;
   /** Then the pose-normalised face-mesh geometry (mesh_features.ts)? */
   mesh: boolean;
 }
 
-/** The input variants a head can be trained on. */
+const BOX = FACEAPI_BOX_CROP;
+const mesh = (scale: number): FaceCrop => Object.freeze({ basis: 'mesh', scale });
+
+/**
+ * The input variants a head can be trained on (scripts/train.ts --inputs). 'faceapi...' read face-api
+ * at its own 112 px on 0.9x the detector box (mm-expr-mlp@1); 'faceapiNNmSSS' on an NN px crop of
+ * SSS/100 times the face-mesh bounds (see faceapi_features.ts).
+ */
 export const HEAD_INPUTS = Object.freeze({
-  faceapi: { side: 112, inner: 'pooled', emotion: false, mesh: false },
-  'faceapi+emotion': { side: 112, inner: 'pooled', emotion: true, mesh: false },
-  'faceapi+mesh': { side: 112, inner: 'pooled', emotion: false, mesh: true },
-  logits: { side: 112, inner: 'none', emotion: false, mesh: false },
-  'logits+mesh': { side: 112, inner: 'none', emotion: false, mesh: true },
-  /** On a 96 px crop: within the 5 ms a face that the embedding may add (docs/expression-model.md). */
-  'faceapi96+mesh': { side: 96, inner: 'pooled', emotion: false, mesh: true },
-  'faceapi96q+mesh': { side: 96, inner: 'quarters', emotion: false, mesh: true },
-  'faceapi96q': { side: 96, inner: 'quarters', emotion: false, mesh: false },
-  'faceapiq+mesh': { side: 112, inner: 'quarters', emotion: false, mesh: true },
-  'faceapi80+mesh': { side: 80, inner: 'pooled', emotion: false, mesh: true },
-  'faceapi80q+mesh': { side: 80, inner: 'quarters', emotion: false, mesh: true },
+  faceapi: { side: 112, crop: BOX, pooled: true, emotion: false, mesh: false },
+  'faceapi+emotion': { side: 112, crop: BOX, pooled: true, emotion: true, mesh: false },
+  'faceapi+mesh': { side: 112, crop: BOX, pooled: true, emotion: false, mesh: true },
+  logits: { side: 112, crop: BOX, pooled: false, emotion: false, mesh: false },
+  'logits+mesh': { side: 112, crop: BOX, pooled: false, emotion: false, mesh: true },
+  'faceapi112m120+mesh': { side: 112, crop: mesh(1.2), pooled: true, emotion: false, mesh: true },
+  'faceapi96m110+mesh': { side: 96, crop: mesh(1.1), pooled: true, emotion: false, mesh: true },
+  'faceapi96m125+mesh': { side: 96, crop: mesh(1.25), pooled: true, emotion: false, mesh: true },
+  'faceapi88m110+mesh': { side: 88, crop: mesh(1.1), pooled: true, emotion: false, mesh: true },
+  'faceapi88m125+mesh': { side: 88, crop: mesh(1.25), pooled: true, emotion: false, mesh: true },
+  'faceapi96m110': { side: 96, crop: mesh(1.1), pooled: true, emotion: false, mesh: false },
 } satisfies Record<string, HeadInputSpec>);
 
 export type HeadInputName = keyof typeof HEAD_INPUTS;
@@ -57,8 +67,7 @@ export function isHeadInputName(name: string): name is HeadInputName {
 /** Floats in the head's input for a variant. */
 export function headInputSize(name: HeadInputName): number {
   const spec: HeadInputSpec = HEAD_INPUTS[name];
-  const inner = spec.inner === 'pooled' ? FACEAPI_FEATURES : spec.inner === 'quarters' ? FACEAPI_QUARTERS : 0;
-  return inner + 7 + (spec.emotion ? 7 : 0) + (spec.mesh ? MESH_FEATURES : 0);
+  return (spec.pooled ? FACEAPI_FEATURES : 0) + 7 + (spec.emotion ? 7 : 0) + (spec.mesh ? MESH_FEATURES : 0);
 }
 
 /** Builds the head's input vector from the teacher outputs of one face. */
@@ -66,13 +75,12 @@ export function headInput(name: HeadInputName, teachers: TeacherOutputs): Float3
   const spec: HeadInputSpec = HEAD_INPUTS[name];
   const out = new Float32Array(headInputSize(name));
   let k = 0;
-  if (spec.inner !== 'none') {
-    const inner = spec.inner === 'pooled' ? teachers.faceapi.features : teachers.faceapi.quarters;
-    const length = spec.inner === 'pooled' ? FACEAPI_FEATURES : FACEAPI_QUARTERS;
-    if (!inner || inner.length !== length) {
-      throw new Error(`The ${name} head input needs face-api's ${spec.inner} read-out (${length} floats), but got ${inner?.length ?? 'none'}`);
+  if (spec.pooled) {
+    const { features } = teachers.faceapi;
+    if (features.length !== FACEAPI_FEATURES) {
+      throw new Error(`The ${name} head input needs face-api's ${FACEAPI_FEATURES} pooled features, but got ${features.length}`);
     }
-    for (let i = 0; i < length; i++) out[k++] = Math.log1p(Math.max(0, inner[i]!));
+    for (let i = 0; i < FACEAPI_FEATURES; i++) out[k++] = Math.log1p(Math.max(0, features[i]!));
   }
   out.set(teachers.faceapi.logits.subarray(0, 7), k);
   k += 7;

@@ -92,7 +92,7 @@ export class MmExprMlp implements ExpressionModel {
     if (!runtime) throw new MemeMirrorError('CLOSED', `${this.id} was used after close()`);
     const params = this.#params;
     const spec = HEAD_INPUTS[params.inputs];
-    const faceapi = await faceApiExpressions(runtime, image, faces, { side: spec.side, quarters: spec.inner === 'quarters' });
+    const faceapi = await faceApiExpressions(runtime, image, faces, { side: spec.side, crop: spec.crop });
     const emotion = spec.emotion ? await humanEmotions(runtime, image, faces) : undefined;
     const usesMesh = spec.mesh;
     return faces.map((face, i) =>

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxArea, clipBox, iou, normaliseBox, squareCrop, unpadBox } from './geometry.js';
+import { boxArea, clipBox, iou, landmarkBounds, mirrorBox, normaliseBox, squareCrop, unpadBox } from './geometry.js';
 import type { Box } from './face_types.js';
 
 const EPS = 1e-9;
@@ -39,4 +39,14 @@ test('squareCrop centres a square of scale times the longer side', () => {
   assert.equal(h, 40);
   assert.equal(x + w / 2, 30);
   assert.equal(y + h / 2, 60);
+});
+
+test('landmarkBounds: the bounds of the points, unclipped (points may lie outside the image); none without points', () => {
+  assert.deepEqual(landmarkBounds([[5, 7, 0], [-3, 20, 1], [12, 2, -1]]), [-3, 2, 15, 18]);
+  assert.equal(landmarkBounds([]), undefined);
+});
+
+test('mirrorBox flips a box left to right, and twice is the identity', () => {
+  assert.deepEqual(mirrorBox([10, 5, 30, 20], 100), [60, 5, 30, 20]);
+  assert.deepEqual(mirrorBox(mirrorBox([-4, 5, 30, 20], 64), 64), [-4, 5, 30, 20]);
 });

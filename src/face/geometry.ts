@@ -1,4 +1,4 @@
-import type { Box } from './face_types.js';
+import type { Box, Point3 } from './face_types.js';
 
 /** Box area in square pixels. */
 export function boxArea(box: Box): number {
@@ -44,4 +44,29 @@ export function squareCrop(box: Box, scale: number): Box {
   const cx = box[0] + box[2] / 2;
   const cy = box[1] + box[3] / 2;
   return [cx - side / 2, cy - side / 2, side, side];
+}
+
+/**
+ * The bounds of a set of landmarks (e.g. the 468 face-mesh points), unclipped: unlike a detector's
+ * box, it does not shrink when the face touches the image border, so crops made from it keep the
+ * same scale on tight crops (48x48 faces) and on whole photos. Undefined without points.
+ */
+export function landmarkBounds(points: readonly Point3[]): Box | undefined {
+  if (points.length === 0) return undefined;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const [x, y] of points) {
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
+  return [x0, y0, x1 - x0, y1 - y0];
+}
+
+/** The same box in the image mirrored left to right (an image `width` pixels wide). */
+export function mirrorBox(box: Box, width: number): Box {
+  return [width - box[0] - box[2], box[1], box[2], box[3]];
 }
