@@ -25,6 +25,7 @@ import { formatSetEval } from '../src/eval/report.js';
 import { isHeldOut } from '../src/eval/split.js';
 import { softmax } from '../src/eval/baselines.js';
 import { hellingerEmbedding } from '../src/expression/faceapi_hellinger.js';
+import { FACEAPI_INPUT_SIZE, FACEAPI_TEACHER_CROP } from '../src/expression/faceapi_features.js';
 import { HEAD_INPUTS, headInput, isHeadInputName } from '../src/expression/head_inputs.js';
 import type { HeadInputName, TeacherOutputs } from '../src/expression/head_inputs.js';
 import { encodeFloat32Base64 } from '../src/expression/mlp_head.js';
@@ -32,8 +33,8 @@ import { MESH_FEATURES, meshFeatures } from '../src/expression/mesh_features.js'
 import { mmExprEmbedding } from '../src/expression/mm_expr_embedding.js';
 import type { MmExprParams } from '../src/expression/mm_expr_embedding.js';
 import type { MlpWeights } from '../src/expression/mlp_head.js';
-import { DATA_DIR, field, loadCachedSet, sidePrefix } from './train_features.js';
-import type { CachedSet, FieldName } from './train_features.js';
+import { DATA_DIR, cachedCropOf, field, loadCachedSet } from './train_features.js';
+import type { CachedSet, CropPrefix } from './train_features.js';
 import { extractSets } from './train_extract.js';
 import type { ExtractSpec } from './train_extract.js';
 import { DEFAULT_TRAIN_CONFIG, setDeidentifiedTargets, trainHead, useWasmBackend } from './train_model.js';
@@ -89,10 +90,6 @@ const config: TrainConfig = {
   ...(values.dims ? { dims: Number(values.dims) } : {}),
 };
 
-if (config.hellingerWeight > 0 && HEAD_INPUTS[inputName].side !== 112) {
-  // Training places face-api's 112 px distribution beside the head; inference would place the head side's.
-  throw new Error(`Expected --inputs on 112 px crops with hellingerWeight > 0, but ${inputName} reads ${HEAD_INPUTS[inputName].side} px`);
-}
 const started = performance.now();
 if (!values['no-extract']) await extractSets([...TRAIN_SPECS, ...VALIDATION_SPECS]);
 
@@ -111,21 +108,19 @@ const extractSeconds = (performance.now() - started) / 1000;
 await useWasmBackend();
 
 const LABELS = [...EXPRESSION_LABELS] as string[];
+/** The cached crop the head reads, and the one whose face-api outputs are distilled into it. */
+const headCrop = cachedCropOf(HEAD_INPUTS[inputName].side, HEAD_INPUTS[inputName].crop);
+const TEACHER_CROP: CropPrefix = cachedCropOf(FACEAPI_INPUT_SIZE, FACEAPI_TEACHER_CROP);
 const setName = (set: string): string => set.split('/').pop()!;
 
-/** The teacher outputs a head input reads (its crop side), or face-api at 112 px with `side` 112. */
-function teachersOf(c: CachedSet, i: number, flip: boolean, side: number = HEAD_INPUTS[inputName].side): TeacherOutputs {
-  const prefix = sidePrefix(side);
-  const f = (name: 'Logits' | 'Features' | 'Quarters'): Float32Array => field(c.records, i, `${prefix}${name}${flip ? 'Flip' : ''}` as FieldName);
+/** The teacher outputs of a cached crop (by default the one the head input reads). */
+function teachersOf(c: CachedSet, i: number, flip: boolean, prefix: CropPrefix = headCrop): TeacherOutputs {
+  const f = (name: 'Logits' | 'Features'): Float32Array => field(c.records, i, `${prefix}${name}${flip ? 'Flip' : ''}`);
   return {
-    faceapi: { features: f('Features'), logits: f('Logits'), quarters: f('Quarters') },
+    faceapi: { features: f('Features'), logits: f('Logits') },
     emotion: field(c.records, i, 'emotion'), // not mirrored: a baseline only
     mesh: meshFeatures(field(c.records, i, 'landmarks'), flip),
   };
-}
-
-function inputOf(c: CachedSet, i: number, flip: boolean): Float32Array {
-  return headInput(inputName, teachersOf(c, i, flip));
 }
 
 // Training examples: every face of a person not held out, and its mirror image.
@@ -160,9 +155,17 @@ for (const spec of TRAIN_SPECS) {
     const moment = `${name}/${sequenceOf(f.file) ?? `#${i}`}`;
     if (!moments.has(moment)) moments.set(moment, moments.size);
     for (const flip of [false, true]) {
-      // The head reads its own input; the distilled teachers are face-api at its own 112 px.
-      const teacher112 = teachersOf(c, i, flip, 112);
-      examples.push({ x: inputOf(c, i, flip), label, group: groups.get(key)!, image: moments.get(moment)!, teacherLogits: teacher112.faceapi.logits });
+      // The head reads its own input; the distilled teacher is face-api at its own 112 px on the mesh crop.
+      const teacher112 = teachersOf(c, i, flip, TEACHER_CROP);
+      const own = teachersOf(c, i, flip);
+      examples.push({
+        x: headInput(inputName, own),
+        label,
+        group: groups.get(key)!,
+        image: moments.get(moment)!,
+        teacherLogits: teacher112.faceapi.logits,
+        inputLogits: own.faceapi.logits,
+      });
       innerTeachers.push(innerTeacher(teacher112));
     }
     used++;
@@ -244,6 +247,7 @@ for (const { set, testLimit } of VALIDATION_SETS) {
     measure('mm-expr-mlp', 'mm-expr-mlp (this run)', rows.map((i) => mmExprEmbedding(params, teachersOf(c, i, false))), labels, identities),
     measure('faceapi-hellinger', 'faceapi-hellinger@1', rows.map((i) => hellingerEmbedding(logits(i))), labels, identities),
     measure('faceapi-probs', 'faceapi-probs@1', rows.map((i) => softmax(logits(i))), labels, identities),
+    measure('faceapi-probs-mesh', 'faceapi-probs-mesh@1', rows.map((i) => softmax(field(c.records, i, `${TEACHER_CROP}Logits`))), labels, identities),
     measure('faceapi-features', 'faceapi-features@1', rows.map((i) => Float32Array.from(field(c.records, i, 'faFeatures'))), labels, identities),
     measure('human-emotion', 'human-emotion@1', rows.map((i) => Float32Array.from(field(c.records, i, 'emotion'))), labels, identities),
     measure('mesh-geometry', 'mesh-geometry@1', rows.map((i) => meshFeatures(field(c.records, i, 'landmarks'))), labels, identities),

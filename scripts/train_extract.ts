@@ -1,7 +1,7 @@
 /**
  * Extracts the teacher features of every training image once (train_features.ts has the layout):
- * decode, detect (whole image when no face is found), face-api's expression network at each of CACHED_SIDES
- * (logits, pooled features, quarter means), on the image and on its mirror image, human's emotion
+ * decode, detect (whole image when no face is found), face-api's expression network on each of CACHED_CROPS
+ * (logits, pooled features), on the image and on its mirror image, human's emotion
  * model (a baseline) and the face mesh. Runs WORKERS child processes (tfjs's WASM backend uses one thread each).
  *
  *   tsx scripts/train_extract.ts              extracts every set train.ts needs (resumes)
@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemeMirror } from '../src/pipeline/meme_mirror.js';
 import { nodeRuntime } from '../src/runtime/node_runtime.js';
-import { faceApiExpressions } from '../src/expression/faceapi_features.js';
+import { faceApiExpressionsInBoxes, faceCropBox } from '../src/expression/faceapi_features.js';
+import { mirrorBox } from '../src/face/geometry.js';
 import { humanEmotions } from '../src/expression/human_emotion.js';
 import { wholeImageFace } from '../src/eval/whole_image_face.js';
 import { readFaceSetFolder } from '../src/eval/face_set.js';
@@ -21,7 +22,7 @@ import { seededRandom, shuffle } from '../src/util/random.js';
 import type { RgbImage } from '../src/image/image_types.js';
 import type { DetectedFace } from '../src/face/face_types.js';
 import {
-  CACHED_SIDES,
+  CACHED_CROPS,
   CHUNK_SIZE,
   DATA_DIR,
   FIELD_LENGTH,
@@ -94,17 +95,14 @@ async function runWorker(set: string, chunks: number[]): Promise<void> {
       put('box', face.box);
       put('size', [image.width, image.height]);
       const flipped = mirror(image);
-      const [x, , w] = face.box;
-      const flippedFace: DetectedFace = { ...face, box: [image.width - x - w, face.box[1], w, face.box[3]], landmarks: [] };
-      for (const [side, prefix] of CACHED_SIDES) {
-        const [fa] = await faceApiExpressions(runtime, image, [face], { side, quarters: true });
-        const [faF] = await faceApiExpressions(runtime, flipped, [flippedFace], { side, quarters: true });
+      for (const { prefix, side, crop } of CACHED_CROPS) {
+        const box = faceCropBox(face, crop);
+        const [fa] = await faceApiExpressionsInBoxes(runtime, image, [box], side);
+        const [faF] = await faceApiExpressionsInBoxes(runtime, flipped, [mirrorBox(box, image.width)], side);
         put(`${prefix}Logits`, fa!.logits);
         put(`${prefix}Features`, fa!.features);
-        put(`${prefix}Quarters`, fa!.quarters!);
         put(`${prefix}LogitsFlip`, faF!.logits);
         put(`${prefix}FeaturesFlip`, faF!.features);
-        put(`${prefix}QuartersFlip`, faF!.quarters!);
       }
       const [emo] = await humanEmotions(runtime, image, [face]);
       put('emotion', emo!);

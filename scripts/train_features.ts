@@ -8,57 +8,47 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { FaceCrop } from '../src/expression/faceapi_features.js';
 
 /** Bump when what is extracted changes: old caches are then ignored. */
-export const FEATURES_VERSION = 3;
+export const FEATURES_VERSION = 4;
 export const CHUNK_SIZE = 400;
+
+/**
+ * The crops face-api's network is cached on (faceapi_features.ts), with the prefix of their fields:
+ * 'fa' is face-api's own 112 px on 0.9x the detector box (v1 and the baselines); the others are
+ * face-mesh crops: 'm112' the distilled teacher, the rest what a head within 5 ms a face can read.
+ */
+export const CACHED_CROPS = [
+  { prefix: 'fa', side: 112, crop: { basis: 'box', scale: 0.9 } },
+  { prefix: 'm112', side: 112, crop: { basis: 'mesh', scale: 1.2 } },
+  { prefix: 'm96a', side: 96, crop: { basis: 'mesh', scale: 1.1 } },
+  { prefix: 'm96b', side: 96, crop: { basis: 'mesh', scale: 1.25 } },
+  { prefix: 'm88a', side: 88, crop: { basis: 'mesh', scale: 1.1 } },
+  { prefix: 'm88b', side: 88, crop: { basis: 'mesh', scale: 1.25 } },
+] as const satisfies readonly { prefix: string; side: number; crop: FaceCrop }[];
+export type CropPrefix = (typeof CACHED_CROPS)[number]['prefix'];
+
+/** Per cached crop: face-api's logits (neutral happy sad angry fearful disgusted surprised), its 256 pooled features, the same on the mirror image. */
+const cropFields = <P extends CropPrefix>(p: P) =>
+  [
+    [`${p}Logits`, 7],
+    [`${p}Features`, 256],
+    [`${p}LogitsFlip`, 7],
+    [`${p}FeaturesFlip`, 256],
+  ] as const;
 
 /** Record layout: [name, length] in order. */
 export const LAYOUT = [
   ['detected', 1], // 1 found by the detector, 2 found after padding, 0 whole image used as the face
   ['box', 4], // face box in px [x, y, w, h]
   ['size', 2], // image width, height
-  // face-api's expression network at its own 112 px: logits (neutral happy sad angry fearful
-  // disgusted surprised), the 256 pooled features, the means of the 4 quarters of the last maps.
-  ['faLogits', 7],
-  ['faFeatures', 256],
-  ['faQuarters', 1024],
-  ['faLogitsFlip', 7], // the same on the mirrored image
-  ['faFeaturesFlip', 256],
-  ['faQuartersFlip', 1024],
-  // The same network on smaller crops (faceapi_net.ts): what a head within 5 ms a face can read.
-  ['fa96Logits', 7],
-  ['fa96Features', 256],
-  ['fa96Quarters', 1024],
-  ['fa96LogitsFlip', 7],
-  ['fa96FeaturesFlip', 256],
-  ['fa96QuartersFlip', 1024],
-  ['fa80Logits', 7],
-  ['fa80Features', 256],
-  ['fa80Quarters', 1024],
-  ['fa80LogitsFlip', 7],
-  ['fa80FeaturesFlip', 256],
-  ['fa80QuartersFlip', 1024],
+  ...CACHED_CROPS.flatMap(({ prefix }) => cropFields(prefix)),
   ['emotion', 7], // human emotion probabilities (angry disgust fear happy sad surprise neutral), a baseline
   ['landmarks', 468 * 3], // face-mesh points in px, zeros when none
 ] as const;
 
 export type FieldName = (typeof LAYOUT)[number][0];
-
-/** The crop sides face-api's network is cached at, with the prefix of their fields. */
-export const CACHED_SIDES = [
-  [112, 'fa'],
-  [96, 'fa96'],
-  [80, 'fa80'],
-] as const;
-export type CachedSide = (typeof CACHED_SIDES)[number][0];
-
-/** The field prefix of a cached side; an error that lists the cached sides for any other. */
-export function sidePrefix(side: number): (typeof CACHED_SIDES)[number][1] {
-  const found = CACHED_SIDES.find(([s]) => s === side);
-  if (!found) throw new Error(`Expected a head input on a crop of ${CACHED_SIDES.map(([s]) => s).join(', ')} px (the cached sides), but got ${side}`);
-  return found[1];
-}
 
 export const FIELD_OFFSET = {} as Record<FieldName, number>;
 export const FIELD_LENGTH = {} as Record<FieldName, number>;
@@ -74,6 +64,16 @@ export const RECORD_SIZE = offset;
 export function field(records: Float32Array, index: number, name: FieldName): Float32Array {
   const start = index * RECORD_SIZE + FIELD_OFFSET[name];
   return records.subarray(start, start + FIELD_LENGTH[name]);
+}
+
+/** The cached crop a head input reads (same side and crop), or an error that lists the cached ones. */
+export function cachedCropOf(side: number, crop: FaceCrop): CropPrefix {
+  const found = CACHED_CROPS.find((c) => c.side === side && c.crop.basis === crop.basis && c.crop.scale === crop.scale);
+  if (!found) {
+    const list = CACHED_CROPS.map((c) => `${c.side} px on ${c.crop.scale}x ${c.crop.basis}`).join(', ');
+    throw new Error(`Expected a head input on one of the cached crops (${list}), but got ${side} px on ${crop.scale}x ${crop.basis}`);
+  }
+  return found.prefix;
 }
 
 /** Root of the shared data: $MEME_MIRROR_DATA, else ../shared/data beside the project (as test/helpers/data.ts). */

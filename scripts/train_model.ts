@@ -35,6 +35,8 @@ export interface Example {
   image: number;
   /** face-api's logits on this face, distilled into the embedding. */
   teacherLogits: Float32Array;
+  /** face-api's logits on the head's own crop: the Hellinger vector placed beside the head reads these. */
+  inputLogits: Float32Array;
   /** What distinguishes this face from its person's other faces in the teachers' inner signals (setDeidentifiedTargets). */
   deidentified?: Float32Array;
 }
@@ -251,6 +253,8 @@ export async function trainHead(examples: readonly Example[], labelCount: number
     const labels = Int32Array.from(batch, (id) => examples[id]!.label);
     const teacher = new Float32Array(n * 7);
     batch.forEach((id, r) => teacher.set(examples[id]!.teacherLogits, r * 7));
+    const own = new Float32Array(n * 7);
+    batch.forEach((id, r) => own.set(examples[id]!.inputLogits, r * 7));
     const targets = new Float32Array(n * targetDims);
     const hasTarget = new Float32Array(n);
     batch.forEach((id, r) => {
@@ -268,7 +272,7 @@ export async function trainHead(examples: readonly Example[], labelCount: number
         // Beside face-api's Hellinger vector (softmax at temperature 2, square roots), when asked.
         const full =
           config.hellingerWeight > 0
-            ? tf.concat([tf.mul(tf.sqrt(tf.softmax(tf.div(tf.tensor2d(teacher, [n, 7]), 2))), config.hellingerWeight), tf.div(e, tf.add(tf.norm(e, 'euclidean', 1, true), 1e-8))], 1)
+            ? tf.concat([tf.mul(tf.sqrt(tf.softmax(tf.div(tf.tensor2d(own, [n, 7]), 2))), config.hellingerWeight), tf.div(e, tf.add(tf.norm(e, 'euclidean', 1, true), 1e-8))], 1)
             : e;
         const z = tf.div(full, tf.add(tf.norm(full, 'euclidean', 1, true), 1e-8));
         const sim = tf.div(tf.matMul(z, z, false, true), config.temperature);
