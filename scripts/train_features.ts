@@ -22,10 +22,10 @@ export const CHUNK_SIZE = 400;
 export const CACHED_CROPS = [
   { prefix: 'fa', side: 112, crop: { basis: 'box', scale: 0.9 } },
   { prefix: 'm112', side: 112, crop: { basis: 'mesh', scale: 1.2 } },
-  { prefix: 'm96a', side: 96, crop: { basis: 'mesh', scale: 1.1 } },
-  { prefix: 'm96b', side: 96, crop: { basis: 'mesh', scale: 1.25 } },
   { prefix: 'm88a', side: 88, crop: { basis: 'mesh', scale: 1.1 } },
   { prefix: 'm88b', side: 88, crop: { basis: 'mesh', scale: 1.25 } },
+  { prefix: 'm80a', side: 80, crop: { basis: 'mesh', scale: 1.1 } },
+  { prefix: 'm80b', side: 80, crop: { basis: 'mesh', scale: 1.25 } },
 ] as const satisfies readonly { prefix: string; side: number; crop: FaceCrop }[];
 export type CropPrefix = (typeof CACHED_CROPS)[number]['prefix'];
 
