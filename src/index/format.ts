@@ -207,15 +207,26 @@ export function readIndexHeader(bytes: Uint8Array, source?: string): IndexFileHe
 function checkExpectations(header: IndexFileHeader, expect: DecodeExpectations): void {
   const modelOk = expect.modelId === undefined || expect.modelId === header.modelId;
   const dimsOk = expect.dims === undefined || expect.dims === header.dims;
-  if (modelOk && dimsOk) return;
+  if (!modelOk || !dimsOk) throw indexMismatchError(header, expect, expect.source);
+}
+
+/**
+ * INDEX_MISMATCH: an index made by another model (or dims) than the one in use, saying which and how
+ * to re-index. `source` names the index file when it is known.
+ */
+export function indexMismatchError(
+  made: { modelId: string; dims: number },
+  expected: { modelId?: string | undefined; dims?: number | undefined },
+  source?: string,
+): MemeMirrorError {
   const wanted = [
-    expect.modelId === undefined ? undefined : `model "${expect.modelId}"`,
-    expect.dims === undefined ? undefined : `${expect.dims} dims`,
+    expected.modelId === undefined ? undefined : `model "${expected.modelId}"`,
+    expected.dims === undefined ? undefined : `${expected.dims} dims`,
   ].filter((s) => s !== undefined);
-  throw new MemeMirrorError(
+  return new MemeMirrorError(
     'INDEX_MISMATCH',
-    `${label(expect.source)} was made by model "${header.modelId}" (${header.dims} dims), but ${wanted.join(' with ')} is expected; ${reindexHint(expect.source)}`,
-    { file: expect.source },
+    `${source ?? 'The index'} was made by model "${made.modelId}" (${made.dims} dims), but ${wanted.join(' with ')} is expected; ${reindexHint(source)}`,
+    source === undefined ? {} : { file: source },
   );
 }
 

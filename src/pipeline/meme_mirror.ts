@@ -6,6 +6,7 @@ import type { DetectedFace } from '../face/face_types.js';
 import { decodeImageBuffer, decodeImageFile } from '../image/decode_node.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { MemeIndex } from '../index/memory_index.js';
+import { indexMismatchError } from '../index/format.js';
 import { readIndexFile } from '../index/store_node.js';
 import { nodeRuntime } from '../runtime/node_runtime.js';
 import type { ModelRuntime } from '../runtime/runtime_types.js';
@@ -146,10 +147,7 @@ export class MemeMirror {
 
   #checkIndex(index: MemeIndex): void {
     if (index.modelId !== this.model.id || index.dims !== this.model.dims) {
-      throw new MemeMirrorError(
-        'INDEX_MISMATCH',
-        `The index was made by model ${index.modelId} (${index.dims} dims), but this MemeMirror uses ${this.model.id} (${this.model.dims} dims); re-index with \`meme-mirror index <folder> --out <file>\``,
-      );
+      throw indexMismatchError(index, { modelId: this.model.id, dims: this.model.dims });
     }
   }
 
