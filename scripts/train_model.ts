@@ -88,6 +88,8 @@ export interface TrainConfig {
    * what the labels do not say (a wink, a sleepy face) keeps the teacher's graded distances.
    */
   relationalWeight: number;
+  /** Temperature of face-api's softmax in the relational target (2: the v1 geometry; 1: its raw probabilities). */
+  relationalTemperature: number;
   /** Weight of the de-identified inner teacher signals, read out linearly from the embedding. */
   deidentifiedWeight: number;
   /** Temperature of the distilled face-api probabilities. */
@@ -116,13 +118,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   steps: 2000,
   learningRate: 1e-3,
   temperature: 0.1,
-  samePersonNegativeWeight: 10,
+  samePersonNegativeWeight: 30,
   samePersonSameLabelWeight: 0,
   labelWeight: 0.5,
   distilWeight: 0.5,
   distilTemperature: 2,
   deidentifiedWeight: 1,
-  relationalWeight: 20,
+  relationalWeight: 200,
+  relationalTemperature: 2,
   inputNoise: 0.4,
   peoplePerBatch: 24,
   imagesPerPerson: 6,
@@ -291,7 +294,7 @@ export async function trainHead(examples: readonly Example[], labelCount: number
         const squared = tf.mean(tf.square(tf.sub(predicted, tf.tensor2d(targets, [n, targetDims]))), 1);
         const targetMask = tf.tensor1d(hasTarget);
         const deidentified = tf.div(tf.sum(tf.mul(squared, targetMask)), tf.maximum(tf.sum(targetMask), 1));
-        const hTeacher = tf.sqrt(tf.softmax(tf.div(tf.tensor2d(teacher, [n, 7]), 2)));
+        const hTeacher = tf.sqrt(tf.softmax(tf.div(tf.tensor2d(teacher, [n, 7]), config.relationalTemperature)));
         const offDiagonal = tf.sub(1, tf.eye(n));
         const relational = tf.div(
           tf.sum(tf.mul(tf.square(tf.sub(tf.matMul(z, z, false, true), tf.matMul(hTeacher, hTeacher, false, true))), offDiagonal)),

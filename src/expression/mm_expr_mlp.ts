@@ -55,12 +55,13 @@ function decodeHead(stored: StoredHead): MlpWeights {
 
 /**
  * Expression embedding v2 (issue 4): a small trained head on what face-api's expression network
- * sees (its 256 pooled features and 7 logits) and on pose-normalised face-mesh geometry, trained so
+ * sees (its 256 pooled features and 7 logits, on a 112 px crop of 1.2x the face-mesh bounds) and on
+ * pose-normalised face-mesh geometry, trained so
  * that the same expression on *other people* is near and the same person with another expression
  * is far. Model card: docs/expression-model.md; training: `npm run train`.
  */
 export class MmExprMlp implements ExpressionModel {
-  static readonly ID = 'mm-expr-mlp@1';
+  static readonly ID = 'mm-expr-mlp@2';
   readonly id = MmExprMlp.ID;
   readonly dims: number;
   /** What the head reads (head_inputs.ts): the crop side and read-outs of face-api's network. */
