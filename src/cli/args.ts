@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { CliUsageError } from './cli_error.js';
 import { BACKENDS } from '../runtime/runtime_types.js';
@@ -15,6 +16,22 @@ export const MODEL_OPTIONS = {
 
 /** The --help flag every command takes. */
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const satisfies ParseArgsConfig['options'];
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type CommandArgsConfig<O extends Options, P extends boolean> = { args: string[]; options: typeof HELP_OPTION & O; allowPositionals: P; strict: true };
+
+/**
+ * Parses a command's arguments strictly, with --help added to `options`; node's complaints (an
+ * unknown option, a missing value) become usage errors for `command`.
+ */
+export function parseCommandArgs<O extends Options, P extends boolean = true>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals: P = true as P,
+): ReturnType<typeof parseArgs<CommandArgsConfig<O, P>>> {
+  return usageErrors(command, () => parseArgs<CommandArgsConfig<O, P>>({ args: argv, options: { ...HELP_OPTION, ...options }, allowPositionals, strict: true }));
+}
 
 /** Runs an argument parser, turning its complaints into usage errors for `command`. */
 export function usageErrors<T>(command: string, parse: () => T): T {

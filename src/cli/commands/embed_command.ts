@@ -2,24 +2,15 @@ import { describeError } from '../../errors.js';
 import { expandInputs } from '../../pipeline/image_files.js';
 import { MemeMirror } from '../../pipeline/meme_mirror.js';
 import { CliUsageError } from '../cli_error.js';
-import { parseArgs } from 'node:util';
-import { HELP_OPTION, MODEL_OPTIONS, modelSettings, usageErrors } from '../args.js';
+import { parseCommandArgs, MODEL_OPTIONS, modelSettings } from '../args.js';
 import type { CommandIo } from './command_io.js';
 
 export async function embedCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = usageErrors('embed', () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...HELP_OPTION,
-        ...MODEL_OPTIONS,
-        json: { type: 'boolean' },
-        pretty: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }),
-  );
+  const { values, positionals } = parseCommandArgs('embed', argv, {
+    ...MODEL_OPTIONS,
+    json: { type: 'boolean' },
+    pretty: { type: 'boolean' },
+  });
   if (values.help) return io.usage('embed');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one image or folder, but got none', 'embed');
   const settings = modelSettings('embed', values);

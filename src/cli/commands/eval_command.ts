@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_EXPRESSION_MODEL } from '../../expression/models.js';
 import { readFaceSetFolder } from '../../eval/face_set.js';
 import { createEvalModel, evaluateFaceSet, resolveEvalModels } from '../../eval/evaluate.js';
@@ -8,28 +7,20 @@ import { MemeMirrorError } from '../../errors.js';
 import { MemeMirror } from '../../pipeline/meme_mirror.js';
 import { nodeRuntime } from '../../runtime/node_runtime.js';
 import { CliUsageError } from '../cli_error.js';
-import { HELP_OPTION, intOption, modelSettings, usageErrors } from '../args.js';
+import { parseCommandArgs, intOption, modelSettings } from '../args.js';
 import { Progress } from '../progress.js';
 import type { CommandIo } from './command_io.js';
 
 export async function evalCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = usageErrors('eval', () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...HELP_OPTION,
-        model: { type: 'string' },
-        backend: { type: 'string' },
-        json: { type: 'boolean' },
-        limit: { type: 'string' },
-        'held-out': { type: 'boolean' },
-        triplets: { type: 'string' },
-        seed: { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }),
-  );
+  const { values, positionals } = parseCommandArgs('eval', argv, {
+    model: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+    'held-out': { type: 'boolean' },
+    triplets: { type: 'string' },
+    seed: { type: 'string' },
+  });
   if (values.help) return io.usage('eval');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one face set folder (with an index.csv), but got none', 'eval');
   let names: string[];

@@ -1,28 +1,19 @@
 import { fetchImgflip, fetchList } from '../../collection/index.js';
 import type { DownloadOptions, DownloadSummary } from '../../collection/index.js';
 import { CliUsageError } from '../cli_error.js';
-import { parseArgs } from 'node:util';
-import { HELP_OPTION, intOption, usageErrors } from '../args.js';
+import { parseCommandArgs, intOption } from '../args.js';
 import { Progress } from '../progress.js';
 import type { CommandIo } from './command_io.js';
 
 export async function fetchCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = usageErrors('fetch', () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...HELP_OPTION,
-        out: { type: 'string', short: 'o' },
-        limit: { type: 'string' },
-        'api-url': { type: 'string' },
-        retries: { type: 'string' },
-        timeout: { type: 'string' },
-        concurrency: { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }),
-  );
+  const { values, positionals } = parseCommandArgs('fetch', argv, {
+    out: { type: 'string', short: 'o' },
+    limit: { type: 'string' },
+    'api-url': { type: 'string' },
+    retries: { type: 'string' },
+    timeout: { type: 'string' },
+    concurrency: { type: 'string' },
+  });
   if (values.help) return io.usage('fetch');
   const [source, ...extra] = positionals;
   if (!source) throw new CliUsageError("Expected 'imgflip' or a list file (url,sha256 lines), but got nothing", 'fetch');

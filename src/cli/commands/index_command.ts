@@ -1,27 +1,18 @@
 import { buildIndex } from '../../pipeline/indexer.js';
 import { MemeMirror } from '../../pipeline/meme_mirror.js';
 import { CliUsageError } from '../cli_error.js';
-import { parseArgs } from 'node:util';
-import { HELP_OPTION, MODEL_OPTIONS, intOption, modelSettings, usageErrors } from '../args.js';
+import { parseCommandArgs, MODEL_OPTIONS, intOption, modelSettings } from '../args.js';
 import { Progress } from '../progress.js';
 import type { CommandIo } from './command_io.js';
 
 export async function indexCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = usageErrors('index', () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...HELP_OPTION,
-        ...MODEL_OPTIONS,
-        out: { type: 'string', short: 'o' },
-        rebuild: { type: 'boolean' },
-        checkpoint: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }),
-  );
+  const { values, positionals } = parseCommandArgs('index', argv, {
+    ...MODEL_OPTIONS,
+    out: { type: 'string', short: 'o' },
+    rebuild: { type: 'boolean' },
+    checkpoint: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   if (values.help) return io.usage('index');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one folder or image to index, but got none', 'index');
   if (!values.out) throw new CliUsageError('Expected --out FILE (where to write the index), but got none', 'index');

@@ -3,27 +3,18 @@ import { describeError } from '../../errors.js';
 import { MemeMirror } from '../../pipeline/meme_mirror.js';
 import type { ImageMatches } from '../../pipeline/pipeline_types.js';
 import { CliUsageError } from '../cli_error.js';
-import { parseArgs } from 'node:util';
-import { HELP_OPTION, MODEL_OPTIONS, intOption, modelSettings, usageErrors } from '../args.js';
+import { parseCommandArgs, MODEL_OPTIONS, intOption, modelSettings } from '../args.js';
 import type { CommandIo } from './command_io.js';
 
 const fmtBox = (b: readonly number[]): string => `[${b.map((v) => Math.round(v)).join(', ')}]`;
 
 export async function matchCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = usageErrors('match', () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...HELP_OPTION,
-        ...MODEL_OPTIONS,
-        index: { type: 'string', short: 'i' },
-        top: { type: 'string', short: 'k' },
-        json: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }),
-  );
+  const { values, positionals } = parseCommandArgs('match', argv, {
+    ...MODEL_OPTIONS,
+    index: { type: 'string', short: 'i' },
+    top: { type: 'string', short: 'k' },
+    json: { type: 'boolean' },
+  });
   if (values.help) return io.usage('match');
   if (positionals.length === 0) throw new CliUsageError('Expected at least one image to match, but got none', 'match');
   if (!values.index) throw new CliUsageError('Expected --index FILE (made by `meme-mirror index`), but got none', 'match');

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { startServer } from '../../server/server.js';
 import { DEFAULT_PORT, defaultMemesDir } from '../../server/server_options.js';
-import { HELP_OPTION, intOption, modelSettings, usageErrors } from '../args.js';
+import { parseCommandArgs, intOption, modelSettings } from '../args.js';
 import { CliUsageError } from '../cli_error.js';
 import { Progress } from '../progress.js';
 import type { CommandIo } from './command_io.js';
@@ -10,25 +9,17 @@ const MIB = 1024 * 1024;
 
 /** `meme-mirror serve`: runs until SIGINT or SIGTERM, then stops indexing (keeping what is done) and exits. */
 export async function serveCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values } = usageErrors('serve', () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...HELP_OPTION,
-        model: { type: 'string' },
-        memes: { type: 'string', short: 'm' },
-        'no-memes': { type: 'boolean' },
-        index: { type: 'string', short: 'i' },
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        cache: { type: 'string' },
-        'max-body-mb': { type: 'string' },
-        cors: { type: 'string' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }),
-  );
+  const { values } = parseCommandArgs('serve', argv, {
+    model: { type: 'string' },
+    memes: { type: 'string', short: 'm' },
+    'no-memes': { type: 'boolean' },
+    index: { type: 'string', short: 'i' },
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    cache: { type: 'string' },
+    'max-body-mb': { type: 'string' },
+    cors: { type: 'string' },
+  }, false);
   if (values.help) return io.usage('serve');
   if (values.memes !== undefined && values['no-memes']) throw new CliUsageError('Expected --memes DIR or --no-memes, but got both', 'serve');
   const envPort = process.env['PORT'];
