@@ -1,4 +1,5 @@
 import { MemeMirrorError } from '../errors.js';
+import { withDefaults } from '../util/options.js';
 
 export interface FaceDetectorOptions {
   /** Most faces returned per image, largest first. Defaults to 10. */
@@ -30,11 +31,7 @@ function check(name: string, value: number, ok: boolean, expected: string): void
 
 /** Fills every option, validating each; nothing below this sees `undefined`. */
 export function resolveFaceDetectorOptions(options: FaceDetectorOptions = {}): ResolvedFaceDetectorOptions {
-  const o = { ...FACE_DETECTOR_DEFAULTS };
-  for (const key of Object.keys(o) as (keyof ResolvedFaceDetectorOptions)[]) {
-    const value = options[key];
-    if (value !== undefined) o[key] = value;
-  }
+  const o = withDefaults(FACE_DETECTOR_DEFAULTS, options);
   check('maxFaces', o.maxFaces, Number.isInteger(o.maxFaces) && o.maxFaces >= 1 && o.maxFaces <= 100, 'an integer from 1 to 100');
   check('minScore', o.minScore, o.minScore >= 0 && o.minScore <= 1, 'a number from 0 to 1');
   check('minFaceSize', o.minFaceSize, Number.isFinite(o.minFaceSize) && o.minFaceSize >= 0, 'a number of pixels >= 0');

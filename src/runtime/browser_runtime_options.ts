@@ -1,5 +1,6 @@
 /** Options of the browser runtime and the choice of backend: plain code, loadable without TensorFlow. */
 import { MemeMirrorError } from '../errors.js';
+import { withDefaults } from '../util/options.js';
 
 /** Backends the browser runtime can run on, fastest first. */
 export const BROWSER_BACKENDS = {
@@ -38,11 +39,7 @@ export function isBrowserBackendName(name: string): name is BrowserBackendName {
 
 /** Fills every option, validating the backend; nothing below this sees `undefined`. */
 export function resolveBrowserRuntimeOptions(options: BrowserRuntimeOptions = {}): ResolvedBrowserRuntimeOptions {
-  const o: ResolvedBrowserRuntimeOptions = { ...BROWSER_RUNTIME_DEFAULTS };
-  for (const key of Object.keys(o) as (keyof ResolvedBrowserRuntimeOptions)[]) {
-    const value = options[key];
-    if (value !== undefined) (o as Record<string, string>)[key] = value;
-  }
+  const o = withDefaults(BROWSER_RUNTIME_DEFAULTS, options);
   if (o.backend !== 'auto' && !isBrowserBackendName(o.backend)) {
     throw new MemeMirrorError(
       'INVALID_OPTION',
