@@ -62,9 +62,9 @@ export function faceApiNetParams(runtime: ModelRuntime): FaceApiNetParams {
   return { dense: [p.dense0, p.dense1, p.dense2, p.dense3], fc };
 }
 
-function separable(tf: Tf, x: Tensor4D, p: SeparableParams, stride: 1 | 2): Tensor4D {
+function separable(tf: Tf, x: Tensor4D, p: SeparableParams, stride: 1 | 2, activation: 'linear' | 'relu' = 'linear'): Tensor4D {
   const depthwise = tf.depthwiseConv2d(x, p.depthwise_filter, stride, 'same');
-  return tf.fused.conv2d({ x: depthwise, filter: p.pointwise_filter, strides: 1, pad: 'valid', bias: p.bias });
+  return tf.fused.conv2d({ x: depthwise, filter: p.pointwise_filter, strides: 1, pad: 'valid', bias: p.bias, activation });
 }
 
 function denseBlock(tf: Tf, x: Tensor4D, p: DenseBlockParams, first: boolean): Tensor4D {
@@ -72,7 +72,7 @@ function denseBlock(tf: Tf, x: Tensor4D, p: DenseBlockParams, first: boolean): T
   const n =
     first && 'filters' in c0
       ? tf.fused.conv2d({ x, filter: c0.filters, strides: 2, pad: 'same', bias: c0.bias, activation: 'relu' })
-      : tf.relu(separable(tf, x, c0 as SeparableParams, 2));
+      : separable(tf, x, c0 as SeparableParams, 2, 'relu');
   const s = separable(tf, n, p.conv1, 1);
   const a = tf.relu(tf.add(n, s)) as Tensor4D;
   const i = separable(tf, a, p.conv2, 1);
@@ -147,16 +147,21 @@ export async function runFaceApiNet(
   if (crops.length === 0) return [];
   const { tf } = runtime;
   const size = side * side * 3;
+  // The network's input normalisation, (RGB - mean) / 255, done while batching (two tensor ops fewer).
   const batch = new Float32Array(crops.length * size);
   crops.forEach((crop, i) => {
     if (crop.length !== size) {
       throw new MemeMirrorError('DIMENSION_MISMATCH', `Expected a ${side}x${side} RGB crop (${size} floats), but got ${crop.length} floats at face ${i}`);
     }
-    batch.set(crop, i * size);
+    const offset = i * size;
+    for (let k = 0; k < size; k += 3) {
+      batch[offset + k] = (crop[k]! - MEAN_RGB[0]) / 255;
+      batch[offset + k + 1] = (crop[k + 1]! - MEAN_RGB[1]) / 255;
+      batch[offset + k + 2] = (crop[k + 2]! - MEAN_RGB[2]) / 255;
+    }
   });
   const outputs = tf.tidy(() => {
     let x = tf.tensor4d(batch, [crops.length, side, side, 3]);
-    x = tf.div(tf.sub(x, tf.tensor1d([...MEAN_RGB])), 255);
     params.dense.forEach((block, b) => {
       x = denseBlock(tf, x, block, b === 0);
     });
