@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { FaceCrop } from '../src/expression/faceapi_features.js';
 
 /** Bump when what is extracted changes: old caches are then ignored. */
-export const FEATURES_VERSION = 4;
+export const FEATURES_VERSION = 5;
 export const CHUNK_SIZE = 400;
 
 /**
@@ -22,6 +22,7 @@ export const CHUNK_SIZE = 400;
 export const CACHED_CROPS = [
   { prefix: 'fa', side: 112, crop: { basis: 'box', scale: 0.9 } },
   { prefix: 'm112', side: 112, crop: { basis: 'mesh', scale: 1.2 } },
+  { prefix: 'm96', side: 96, crop: { basis: 'mesh', scale: 1.2 } },
   { prefix: 'm88a', side: 88, crop: { basis: 'mesh', scale: 1.1 } },
   { prefix: 'm88b', side: 88, crop: { basis: 'mesh', scale: 1.25 } },
   { prefix: 'm80a', side: 80, crop: { basis: 'mesh', scale: 1.1 } },

@@ -51,6 +51,7 @@ export const HEAD_INPUTS = Object.freeze({
   logits: { side: 112, crop: BOX, pooled: false, emotion: false, mesh: false },
   'logits+mesh': { side: 112, crop: BOX, pooled: false, emotion: false, mesh: true },
   'faceapi112m120+mesh': { side: 112, crop: mesh(1.2), pooled: true, emotion: false, mesh: true },
+  'faceapi96m120+mesh': { side: 96, crop: mesh(1.2), pooled: true, emotion: false, mesh: true },
   'faceapi88m110+mesh': { side: 88, crop: mesh(1.1), pooled: true, emotion: false, mesh: true },
   'faceapi88m125+mesh': { side: 88, crop: mesh(1.25), pooled: true, emotion: false, mesh: true },
   'faceapi80m110+mesh': { side: 80, crop: mesh(1.1), pooled: true, emotion: false, mesh: true },
