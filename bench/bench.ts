@@ -4,10 +4,9 @@ import { cpus, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { DetectedFace } from '../src/face/face_types.js';
-import { FACEAPI_BOX_CROP, FACEAPI_INPUT_SIZE, faceCropBox } from '../src/expression/faceapi_features.js';
-import { cropFace, faceApiNetParams, runFaceApiNet } from '../src/expression/faceapi_net.js';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { FACEAPI_BOX_CROP, faceCropBox } from '../src/expression/faceapi_features.js';
+import { cropFace, faceApiNetParams, runFaceApiNet, runFaceApiOwn } from '../src/expression/faceapi_net.js';
 import { HEAD_INPUTS } from '../src/expression/head_inputs.js';
 import { MmExprMlp } from '../src/expression/mm_expr_mlp.js';
 import { MemeMirror, MemeIndex, buildIndex, listImages, nodeRuntime } from '../src/index.js';
@@ -39,25 +38,6 @@ const { tf, human } = runtime;
 const warm = await decodeImageBuffer(await readFile(files[0]!));
 await mm.embedFaces(warm);
 
-/**
- * Peer of the embed stage: face-api's expression network called the way face-api's own API runs it
- * (crop on the tensor of the whole image, toNetInput, its forward at 112 px), per face.
- */
-async function faceApiOwnCall(image: RgbImage, found: readonly DetectedFace[]): Promise<void> {
-  const net = runtime.faceapi.nets.faceExpressionNet;
-  const crops = tf.tidy(() => {
-    const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'float32');
-    const boxes = found.map((f) => {
-      const [x, y, w, h] = faceCropBox(f, FACEAPI_BOX_CROP);
-      return [y / image.height, x / image.width, (y + h) / image.height, (x + w) / image.width];
-    });
-    return tf.unstack(tf.image.cropAndResize(pixels, boxes, found.map(() => 0), [FACEAPI_INPUT_SIZE, FACEAPI_INPUT_SIZE]));
-  });
-  const features = net.faceFeatureExtractor.forwardInput(await runtime.faceapi.toNetInput(crops as Tensor3D[]));
-  const logits = net.runNet(features);
-  await logits.data();
-  tf.dispose([...crops, features, logits]);
-}
 const headSpec = mm.model instanceof MmExprMlp ? HEAD_INPUTS[mm.model.inputs] : undefined;
 const netParams = faceApiNetParams(runtime);
 
@@ -90,7 +70,8 @@ for (const file of files) {
     await mm.model.embed(image, found);
     embedPerFaceMs.push((now() - t) / found.length);
     t = now();
-    await faceApiOwnCall(image, found);
+    // Peer: face-api's own code path on the same faces (v1's crop, its 112 px).
+    await runFaceApiOwn(runtime, image, found.map((f) => faceCropBox(f, FACEAPI_BOX_CROP)));
     faceApiMs.push((now() - t) / found.length);
     if (headSpec) {
       // The parts of the embed stage: the crops, then face-api's network on them (the rest is the mesh read-out and the head).

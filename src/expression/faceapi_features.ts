@@ -3,11 +3,10 @@ import { landmarkBounds, squareCrop } from '../face/geometry.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { ModelRuntime } from '../runtime/runtime_types.js';
 import { MemeMirrorError, describeError } from '../errors.js';
-import { cropFace, faceApiNetParams, runFaceApiNet } from './faceapi_net.js';
+import { FACEAPI_INPUT_SIZE, cropFace, faceApiNetParams, runFaceApiNet } from './faceapi_net.js';
 import type { FaceApiNetOutput } from './faceapi_net.js';
 
-/** Side of the square face crop face-api's expression network reads. */
-export const FACEAPI_INPUT_SIZE = 112;
+export { FACEAPI_INPUT_SIZE } from './faceapi_net.js';
 /**
  * How a face is cropped for the network: a square `scale` times the longer side of a box, centred on
  * it. `basis` 'box' uses the detector's box (clipped to the image, so it shrinks on faces that touch

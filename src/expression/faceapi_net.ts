@@ -7,7 +7,7 @@
  * convolution and three separable convolutions with residual sums, 112 -> 56 -> 28 -> 14 -> 7 px and
  * 32, 64, 128, 256 channels; the mean over the last maps (256 floats); a dense layer to 7 logits.
  */
-import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Box } from '../face/face_types.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { ModelRuntime, Tf } from '../runtime/runtime_types.js';
@@ -18,6 +18,10 @@ const MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
 /** Channels of the last feature maps (the pooled feature vector). */
 export const FACEAPI_FEATURES = 256;
+/** Classes of the classifier (its logits). */
+const FACEAPI_CLASSES = 7;
+/** Side of the square crop face-api's own API feeds the network (runFaceApiNet takes any side). */
+export const FACEAPI_INPUT_SIZE = 112;
 
 interface ConvParams {
   filters: Tensor4D;
@@ -48,8 +52,12 @@ export interface FaceApiNetOutput {
   features: Float32Array;
 }
 
-/** Reads the weights out of face-api's loaded expression network. */
+const paramsOf = new WeakMap<ModelRuntime, FaceApiNetParams>();
+
+/** Reads the weights out of face-api's loaded expression network (once per runtime). */
 export function faceApiNetParams(runtime: ModelRuntime): FaceApiNetParams {
+  const known = paramsOf.get(runtime);
+  if (known) return known;
   const net = runtime.faceapi.nets.faceExpressionNet as unknown as {
     params?: { fc?: FaceApiNetParams['fc'] };
     faceFeatureExtractor: { params?: Record<'dense0' | 'dense1' | 'dense2' | 'dense3', DenseBlockParams> };
@@ -59,7 +67,9 @@ export function faceApiNetParams(runtime: ModelRuntime): FaceApiNetParams {
   if (!p || !fc || !p.dense0 || !p.dense3) {
     throw new MemeMirrorError('MODEL_LOAD_FAILED', "Expected face-api's expression network to be loaded with dense0..dense3 and fc weights, but they are missing");
   }
-  return { dense: [p.dense0, p.dense1, p.dense2, p.dense3], fc };
+  const params: FaceApiNetParams = { dense: [p.dense0, p.dense1, p.dense2, p.dense3], fc };
+  paramsOf.set(runtime, params);
+  return params;
 }
 
 function separable(tf: Tf, x: Tensor4D, p: SeparableParams, stride: 1 | 2, activation: 'linear' | 'relu' = 'linear'): Tensor4D {
@@ -67,10 +77,11 @@ function separable(tf: Tf, x: Tensor4D, p: SeparableParams, stride: 1 | 2, activ
   return tf.fused.conv2d({ x: depthwise, filter: p.pointwise_filter, strides: 1, pad: 'valid', bias: p.bias, activation });
 }
 
-function denseBlock(tf: Tf, x: Tensor4D, p: DenseBlockParams, first: boolean): Tensor4D {
+/** The first block opens with a plain convolution, the others with a separable one. */
+function denseBlock(tf: Tf, x: Tensor4D, p: DenseBlockParams): Tensor4D {
   const c0 = p.conv0;
   const n =
-    first && 'filters' in c0
+    'filters' in c0
       ? tf.fused.conv2d({ x, filter: c0.filters, strides: 2, pad: 'same', bias: c0.bias, activation: 'relu' })
       : separable(tf, x, c0 as SeparableParams, 2, 'relu');
   const s = separable(tf, n, p.conv1, 1);
@@ -162,9 +173,7 @@ export async function runFaceApiNet(
   });
   const outputs = tf.tidy(() => {
     let x = tf.tensor4d(batch, [crops.length, side, side, 3]);
-    params.dense.forEach((block, b) => {
-      x = denseBlock(tf, x, block, b === 0);
-    });
+    for (const block of params.dense) x = denseBlock(tf, x, block);
     const features = tf.mean(x, [1, 2]) as Tensor2D;
     const logits = tf.add(tf.matMul(features, params.fc.weights), params.fc.bias) as Tensor2D;
     return [features, logits];
@@ -172,10 +181,42 @@ export async function runFaceApiNet(
   try {
     const [features, logits] = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
     return crops.map((_, i) => ({
-      logits: logits!.slice(i * 7, (i + 1) * 7),
+      logits: logits!.slice(i * FACEAPI_CLASSES, (i + 1) * FACEAPI_CLASSES),
       features: features!.slice(i * FACEAPI_FEATURES, (i + 1) * FACEAPI_FEATURES),
     }));
   } finally {
     tf.dispose(outputs);
+  }
+}
+
+/** A pixel box as tf.image.cropAndResize takes it: [y1, x1, y2, x2] in 0..1 of the image. */
+export function cropAndResizeBox(image: RgbImage, [x, y, w, h]: Box): [number, number, number, number] {
+  return [y / image.height, x / image.width, (y + h) / image.height, (x + w) / image.width];
+}
+
+/**
+ * face-api's own code path at its 112 px, for reference: the crops cut from a tensor of the whole
+ * image (cropAndResize), toNetInput, its extractor and classifier. What runFaceApiNet is tested
+ * against (test/faceapi_net.test.ts) and timed beside (npm run bench); not used by the pipeline.
+ */
+export async function runFaceApiOwn(runtime: ModelRuntime, image: RgbImage, boxes: readonly Box[]): Promise<FaceApiNetOutput[]> {
+  if (boxes.length === 0) return [];
+  const { tf, faceapi } = runtime;
+  const net = faceapi.nets.faceExpressionNet;
+  const crops = tf.tidy(() => {
+    const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'float32');
+    const resized = tf.image.cropAndResize(pixels, boxes.map((box) => cropAndResizeBox(image, box)), boxes.map(() => 0), [FACEAPI_INPUT_SIZE, FACEAPI_INPUT_SIZE]);
+    return tf.unstack(resized) as Tensor3D[];
+  });
+  const features = net.faceFeatureExtractor.forwardInput(await faceapi.toNetInput(crops));
+  const logits = net.runNet(features);
+  try {
+    const [f, l] = await Promise.all([features.data() as Promise<Float32Array>, logits.data() as Promise<Float32Array>]);
+    return boxes.map((_, i) => ({
+      logits: l.slice(i * FACEAPI_CLASSES, (i + 1) * FACEAPI_CLASSES),
+      features: f.slice(i * FACEAPI_FEATURES, (i + 1) * FACEAPI_FEATURES),
+    }));
+  } finally {
+    tf.dispose([...crops, features, logits]);
   }
 }
