@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { FACEAPI_BOX_CROP, faceCropBox } from '../src/expression/faceapi_features.js';
-import { cropFace, faceApiNetParams, runFaceApiNet, runFaceApiOwn } from '../src/expression/faceapi_net.js';
+import { cropFace, faceApiNetEngine, faceApiNetParams, runFaceApiNet, runFaceApiNetTf, runFaceApiOwn } from '../src/expression/faceapi_net.js';
 import { HEAD_INPUTS } from '../src/expression/head_inputs.js';
 import { MmExprMlp } from '../src/expression/mm_expr_mlp.js';
 import { MemeMirror, MemeIndex, buildIndex, listImages, nodeRuntime } from '../src/index.js';
@@ -45,6 +45,7 @@ const decodeMs: number[] = [];
 const faceApiMs: number[] = [];
 const cropMs: number[] = [];
 const networkMs: number[] = [];
+const networkTfMs: number[] = [];
 const detectMs: number[] = [];
 const humanMs: number[] = [];
 const embedPerFaceMs: number[] = [];
@@ -81,6 +82,10 @@ for (const file of files) {
       t = now();
       await runFaceApiNet(runtime, netParams, crops, headSpec.side);
       networkMs.push((now() - t) / found.length);
+      // Peer: the same network on TensorFlow.js's WASM backend (the browser's CPU engine).
+      t = now();
+      await runFaceApiNetTf(runtime, netParams, crops, headSpec.side);
+      networkTfMs.push((now() - t) / found.length);
     }
     faces += found.length;
   }
@@ -138,9 +143,12 @@ const result = {
     embedPerFace: median(embedPerFaceMs),
     embedCropPerFace: median(cropMs),
     embedNetworkPerFace: median(networkMs),
+    networkOnTfjsWasmPerFace: median(networkTfMs),
     faceApiOwnCallPerFace: median(faceApiMs),
   },
+  networkEngine: faceApiNetEngine(runtime),
   embedVsFaceApi: median(embedPerFaceMs) / median(faceApiMs),
+  networkVsTfjs: median(networkMs) / median(networkTfMs),
   /** Issue 4: the embedding may add at most 5 ms a face on top of detection and landmarks. */
   embedBarMs: 5,
   detectVsHuman: median(detectMs) / median(humanMs),
@@ -158,7 +166,8 @@ stage (median per image)        ms      peer in the same run
   decode (sharp, RGB)       ${f(result.medianMs.decode).padStart(8)}
   detect (FaceDetector)     ${f(result.medianMs.detect).padStart(8)}      bare human.detect ${f(result.medianMs.humanDetect)} ms (ratio ${f(result.detectVsHuman, 2)})
   embed (per face)          ${f(result.medianMs.embedPerFace, 2).padStart(8)}      face-api's own expression call ${f(result.medianMs.faceApiOwnCallPerFace, 2)} ms (ratio ${f(result.embedVsFaceApi, 2)}); ${f((100 * result.medianMs.embedPerFace) / result.medianMs.humanDetect)}% of human.detect
-    of which crop ${f(result.medianMs.embedCropPerFace, 2)} ms, network ${f(result.medianMs.embedNetworkPerFace, 2)} ms${headSpec ? ` (${headSpec.side} px)` : ''}, the rest mesh read-out + head; bar: at most ${result.embedBarMs} ms on top of detect
+    of which crop ${f(result.medianMs.embedCropPerFace, 2)} ms, network ${f(result.medianMs.embedNetworkPerFace, 2)} ms${headSpec ? ` (${headSpec.side} px)` : ''} on ${result.networkEngine}, the rest mesh read-out + head; bar: at most ${result.embedBarMs} ms on top of detect
+    the network on TensorFlow.js WASM  ${f(result.medianMs.networkOnTfjsWasmPerFace, 2)} ms (ratio ${f(result.networkVsTfjs, 2)})${runtime.onnxUnavailable ? `; ONNX Runtime not in use: ${runtime.onnxUnavailable}` : ''}
 
 index throughput            ${f(result.index.imagesPerSecond)} img/s (${f(result.index.seconds)} s = ${f(result.index.vsStages, 2)}x the ${f(result.index.stageSeconds)} s of the stages timed alone)
 search top-3 of ${N} faces   ${f(result.search.top3Ms, 2)} ms      full sort ${f(result.search.fullSortMs, 1)} ms (${f(result.search.speedup)}x faster)`);

@@ -1,6 +1,7 @@
 // meme-mirror's own run of face-api's expression network (src/expression/faceapi_net.ts) against
 // face-api's own code path, on real faces: the same features and logits at 112 px, the crop made on
-// the bytes equal to tf.image.cropAndResize, other sides well-formed, and the face-mesh crop.
+// the bytes equal to tf.image.cropAndResize, other sides well-formed, the face-mesh crop, and the
+// ONNX Runtime engine equal to the TensorFlow.js one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
@@ -9,7 +10,16 @@ import type { DetectedFace } from '../src/index.js';
 import { nodeRuntime } from '../src/runtime/node_runtime.js';
 import type { ModelRuntime } from '../src/runtime/runtime_types.js';
 import { FACEAPI_BOX_CROP, faceCropBox, faceApiExpressions, loadFaceApiExpression } from '../src/expression/faceapi_features.js';
-import { FACEAPI_FEATURES, cropAndResizeBox, cropFace, faceApiNetParams, runFaceApiNet, runFaceApiOwn } from '../src/expression/faceapi_net.js';
+import {
+  FACEAPI_FEATURES,
+  cropAndResizeBox,
+  cropFace,
+  faceApiNetEngine,
+  faceApiNetParams,
+  runFaceApiNet,
+  runFaceApiNetTf,
+  runFaceApiOwn,
+} from '../src/expression/faceapi_net.js';
 import type { Box } from '../src/face/face_types.js';
 import { dataPath } from './helpers/data.js';
 
@@ -100,4 +110,23 @@ test('the face-mesh crop keeps its scale when the face touches the border; the b
   // Crop side in eye distances: the mesh crop within 10% in both images, the box crop over 10% tighter when clipped.
   assert.ok(Math.abs(ratio(tightFace!, 'mesh') / ratio(face!, 'mesh') - 1) < 0.1, `mesh: ${ratio(face!, 'mesh').toFixed(2)} vs ${ratio(tightFace!, 'mesh').toFixed(2)}`);
   assert.ok(ratio(tightFace!, 'box') / ratio(face!, 'box') < 0.9, `box: ${ratio(face!, 'box').toFixed(2)} vs ${ratio(tightFace!, 'box').toFixed(2)}`);
+});
+
+test('in Node the network runs on ONNX Runtime, with the outputs of the TensorFlow.js engine at every side', { skip: !yale }, async () => {
+  assert.equal(faceApiNetEngine(runtime), process.env['MEME_MIRROR_ONNX'] === '0' ? 'tfjs' : 'onnxruntime', runtime.onnxUnavailable);
+  if (!runtime.onnx) return;
+  const { image } = await mm.decode(`${yale}/surprised/subject07.surprised.png`);
+  const faces = await mm.detector.detect(image);
+  const params = faceApiNetParams(runtime);
+  // 88 px makes an odd map (11 px) on the way down: TensorFlow's 'same' padding puts the odd pixel after.
+  for (const side of [112, 96, 88, 75]) {
+    const crops = [1.2, 0.9].map((scale) => cropFace(image, faceCropBox(faces[0]!, { basis: 'mesh', scale }), side));
+    const onnx = await runFaceApiNet(runtime, params, crops, side);
+    const tf = await runFaceApiNetTf(runtime, params, crops, side);
+    for (let i = 0; i < crops.length; i++) {
+      assert.ok(maxDiff(onnx[i]!.features, tf[i]!.features) < 1e-4, `${side} px face ${i}: features differ by ${maxDiff(onnx[i]!.features, tf[i]!.features)}`);
+      assert.ok(maxDiff(onnx[i]!.logits, tf[i]!.logits) < 1e-4, `${side} px face ${i}: logits differ by ${maxDiff(onnx[i]!.logits, tf[i]!.logits)}`);
+    }
+    assert.ok(maxDiff(onnx[0]!.features, onnx[1]!.features) > 1e-2, 'the two crops are different inputs');
+  }
 });

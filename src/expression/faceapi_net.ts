@@ -2,6 +2,8 @@
  * face-api's expression network, run by meme-mirror itself on its own weights: any input side, the
  * crop made in JavaScript from the decoded bytes (no upload of the whole image), bias adds fused
  * into the convolutions. At 112 px it gives face-api's own features and logits (test: within 1e-4).
+ * In Node it runs on ONNX Runtime when that loaded (faceapi_onnx.ts), else, and in the browser, on
+ * TensorFlow.js.
  *
  * The network (face-api's FaceFeatureExtractor + FaceExpressionNet): four dense blocks of a stride-2
  * convolution and three separable convolutions with residual sums, 112 -> 56 -> 28 -> 14 -> 7 px and
@@ -12,6 +14,7 @@ import type { Box } from '../face/face_types.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { ModelRuntime, Tf } from '../runtime/runtime_types.js';
 import { MemeMirrorError } from '../errors.js';
+import { runFaceApiNetOnnx } from './faceapi_onnx.js';
 
 /** Per-channel mean face-api subtracts before dividing by 255. */
 const MEAN_RGB = [122.782, 117.001, 104.298] as const;
@@ -27,12 +30,12 @@ interface ConvParams {
   filters: Tensor4D;
   bias: Tensor1D;
 }
-interface SeparableParams {
+export interface SeparableParams {
   depthwise_filter: Tensor4D;
   pointwise_filter: Tensor4D;
   bias: Tensor1D;
 }
-interface DenseBlockParams {
+export interface DenseBlockParams {
   conv0: ConvParams | SeparableParams;
   conv1: SeparableParams;
   conv2: SeparableParams;
@@ -148,8 +151,58 @@ export function cropFace(image: RgbImage, box: Box, side: number): Float32Array 
   return out;
 }
 
-/** Runs the network on square RGB crops of one side (one batch), returning one output per crop. */
+/** Which engine runs the network on this runtime: ONNX Runtime (Node) or TensorFlow.js. */
+export function faceApiNetEngine(runtime: ModelRuntime): 'onnxruntime' | 'tfjs' {
+  return runtime.onnx ? 'onnxruntime' : 'tfjs';
+}
+
+/**
+ * The network's input: the crops checked, stacked and normalised ((RGB - mean) / 255), in the
+ * layout of the engine: channels last for TensorFlow.js, channels first for ONNX Runtime.
+ */
+function networkInput(crops: readonly Float32Array[], side: number, layout: 'nhwc' | 'nchw'): Float32Array {
+  const pixels = side * side;
+  const size = pixels * 3;
+  const batch = new Float32Array(crops.length * size);
+  crops.forEach((crop, i) => {
+    if (crop.length !== size) {
+      throw new MemeMirrorError('DIMENSION_MISMATCH', `Expected a ${side}x${side} RGB crop (${size} floats), but got ${crop.length} floats at face ${i}`);
+    }
+    const offset = i * size;
+    for (let p = 0, k = 0; p < pixels; p++, k += 3) {
+      for (let ch = 0; ch < 3; ch++) {
+        batch[offset + (layout === 'nhwc' ? k + ch : ch * pixels + p)] = (crop[k + ch]! - MEAN_RGB[ch]!) / 255;
+      }
+    }
+  });
+  return batch;
+}
+
+function perCrop(count: number, features: Float32Array, logits: Float32Array): FaceApiNetOutput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    logits: logits.slice(i * FACEAPI_CLASSES, (i + 1) * FACEAPI_CLASSES),
+    features: features.slice(i * FACEAPI_FEATURES, (i + 1) * FACEAPI_FEATURES),
+  }));
+}
+
+/**
+ * Runs the network on square RGB crops of one side (one batch), returning one output per crop:
+ * on ONNX Runtime where the runtime has it, else on TensorFlow.js.
+ */
 export async function runFaceApiNet(
+  runtime: ModelRuntime,
+  params: FaceApiNetParams,
+  crops: readonly Float32Array[],
+  side: number,
+): Promise<FaceApiNetOutput[]> {
+  if (!runtime.onnx) return runFaceApiNetTf(runtime, params, crops, side);
+  if (crops.length === 0) return [];
+  const { features, logits } = await runFaceApiNetOnnx(runtime.onnx, params, networkInput(crops, side, 'nchw'), crops.length, side);
+  return perCrop(crops.length, features, logits);
+}
+
+/** The network on TensorFlow.js (the browser's engine, and Node's without ONNX Runtime). */
+export async function runFaceApiNetTf(
   runtime: ModelRuntime,
   params: FaceApiNetParams,
   crops: readonly Float32Array[],
@@ -157,20 +210,7 @@ export async function runFaceApiNet(
 ): Promise<FaceApiNetOutput[]> {
   if (crops.length === 0) return [];
   const { tf } = runtime;
-  const size = side * side * 3;
-  // The network's input normalisation, (RGB - mean) / 255, done while batching (two tensor ops fewer).
-  const batch = new Float32Array(crops.length * size);
-  crops.forEach((crop, i) => {
-    if (crop.length !== size) {
-      throw new MemeMirrorError('DIMENSION_MISMATCH', `Expected a ${side}x${side} RGB crop (${size} floats), but got ${crop.length} floats at face ${i}`);
-    }
-    const offset = i * size;
-    for (let k = 0; k < size; k += 3) {
-      batch[offset + k] = (crop[k]! - MEAN_RGB[0]) / 255;
-      batch[offset + k + 1] = (crop[k + 1]! - MEAN_RGB[1]) / 255;
-      batch[offset + k + 2] = (crop[k + 2]! - MEAN_RGB[2]) / 255;
-    }
-  });
+  const batch = networkInput(crops, side, 'nhwc');
   const outputs = tf.tidy(() => {
     let x = tf.tensor4d(batch, [crops.length, side, side, 3]);
     for (const block of params.dense) x = denseBlock(tf, x, block);
@@ -180,10 +220,7 @@ export async function runFaceApiNet(
   });
   try {
     const [features, logits] = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
-    return crops.map((_, i) => ({
-      logits: logits!.slice(i * FACEAPI_CLASSES, (i + 1) * FACEAPI_CLASSES),
-      features: features!.slice(i * FACEAPI_FEATURES, (i + 1) * FACEAPI_FEATURES),
-    }));
+    return perCrop(crops.length, features!, logits!);
   } finally {
     tf.dispose(outputs);
   }

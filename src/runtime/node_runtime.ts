@@ -11,7 +11,7 @@ import type { io } from '@tensorflow/tfjs-core';
 import type { Human } from '@vladmandic/human';
 import { MemeMirrorError, describeError } from '../errors.js';
 import { BACKENDS } from './runtime_types.js';
-import type { BackendName, FaceApiModule, ModelRuntime, Tf } from './runtime_types.js';
+import type { BackendName, FaceApiModule, ModelRuntime, OnnxRuntime, Tf } from './runtime_types.js';
 import { HUMAN_FACE_CONFIG } from './human_config.js';
 
 const require = createRequire(import.meta.url);
@@ -63,6 +63,19 @@ function registerFileLoader(tf: Tf): void {
   tf.io.registerLoadRouter(router as Parameters<Tf["io"]["registerLoadRouter"]>[0]);
 }
 
+/**
+ * onnxruntime-node, unless MEME_MIRROR_ONNX=0 turns it off or it cannot load here (it ships binaries
+ * for Linux, macOS and Windows on x64 and arm64); without it the networks run on TensorFlow.js.
+ */
+function loadOnnxRuntime(env: NodeJS.ProcessEnv = process.env): { onnx: OnnxRuntime } | { onnxUnavailable: string } {
+  if (env['MEME_MIRROR_ONNX'] === '0') return { onnxUnavailable: 'turned off by MEME_MIRROR_ONNX=0' };
+  try {
+    return { onnx: require('onnxruntime-node') as OnnxRuntime };
+  } catch (error) {
+    return { onnxUnavailable: `onnxruntime-node did not load: ${describeError(error)}` };
+  }
+}
+
 async function createNodeRuntime(backend: BackendName): Promise<ModelRuntime> {
   if (backend === 'webgl') {
     throw new MemeMirrorError(
@@ -99,6 +112,7 @@ async function createNodeRuntime(backend: BackendName): Promise<ModelRuntime> {
     human,
     faceapi,
     faceapiModelBase,
+    ...loadOnnxRuntime(),
     // face-api fetches its weights itself (not through tfjs's routers); its Node build reads disk.
     loadFaceExpressionNet: async () => {
       const net = faceapi.nets.faceExpressionNet;

@@ -1,8 +1,12 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { Human, Config as HumanConfig } from '@vladmandic/human';
+import type * as ort from 'onnxruntime-node';
 
 /** The TensorFlow.js namespace the whole process shares (one engine, one backend). */
 export type Tf = typeof tfc;
+
+/** onnxruntime-node's module (Node only): runs the networks meme-mirror builds itself as ONNX graphs. */
+export type OnnxRuntime = typeof ort;
 
 /** The parts of face-api that meme-mirror uses (its expression network). */
 export interface FaceApiModule {
@@ -43,6 +47,13 @@ export interface ModelRuntime {
   readonly faceapiModelBase: string;
   /** Loads face-api's expression network weights from `faceapiModelBase`. */
   loadFaceExpressionNet(): Promise<void>;
+  /**
+   * ONNX Runtime, when it loaded (Node, on the platforms onnxruntime-node ships binaries for):
+   * face-api's expression network then runs on it instead of TensorFlow.js. Absent in the browser.
+   */
+  readonly onnx?: OnnxRuntime;
+  /** Why ONNX Runtime is not in use in Node (not installed, failed to load, or turned off), for diagnostics. */
+  readonly onnxUnavailable?: string;
 }
 
 export type { HumanConfig };
