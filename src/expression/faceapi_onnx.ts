@@ -136,7 +136,7 @@ export function faceApiNetSession(ort: OnnxRuntime, params: FaceApiNetParams, si
       graphOptimizationLevel: 'all',
     }).catch((error: unknown) => {
       sessions.delete(side);
-      throw new MemeMirrorError('MODEL_LOAD_FAILED', `Cannot start ONNX Runtime on face-api's expression network at ${side} px: ${describeError(error)}`, { cause: error });
+      throw new MemeMirrorError('MODEL_LOAD_FAILED', `Cannot start ONNX Runtime on face-api's expression network at ${side} px: ${describeError(error)} (MEME_MIRROR_ONNX=0 runs it on TensorFlow.js instead)`, { cause: error });
     });
     sessions.set(side, session);
   }
