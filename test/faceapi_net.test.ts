@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { MemeMirror } from '../src/index.js';
 import type { DetectedFace } from '../src/index.js';
-import { nodeRuntime } from '../src/runtime/node_runtime.js';
+import { loadOnnxRuntime, nodeRuntime } from '../src/runtime/node_runtime.js';
 import type { ModelRuntime } from '../src/runtime/runtime_types.js';
 import { FACEAPI_BOX_CROP, faceCropBox, faceApiExpressions, loadFaceApiExpression } from '../src/expression/faceapi_features.js';
 import {
@@ -129,4 +129,11 @@ test('in Node the network runs on ONNX Runtime, with the outputs of the TensorFl
     }
     assert.ok(maxDiff(onnx[0]!.features, onnx[1]!.features) > 1e-2, 'the two crops are different inputs');
   }
+});
+
+test('MEME_MIRROR_ONNX=0 keeps ONNX Runtime out and says why; otherwise onnxruntime-node loads', () => {
+  assert.deepEqual(loadOnnxRuntime({ MEME_MIRROR_ONNX: '0' }), { onnxUnavailable: 'turned off by MEME_MIRROR_ONNX=0' });
+  const loaded = loadOnnxRuntime({});
+  assert.ok('onnx' in loaded, 'onnxUnavailable' in loaded ? loaded.onnxUnavailable : '');
+  assert.equal(typeof loaded.onnx.InferenceSession.create, 'function');
 });

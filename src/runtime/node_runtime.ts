@@ -67,7 +67,7 @@ function registerFileLoader(tf: Tf): void {
  * onnxruntime-node, unless MEME_MIRROR_ONNX=0 turns it off or it cannot load here (it ships binaries
  * for Linux, macOS and Windows on x64 and arm64); without it the networks run on TensorFlow.js.
  */
-function loadOnnxRuntime(env: NodeJS.ProcessEnv = process.env): { onnx: OnnxRuntime } | { onnxUnavailable: string } {
+export function loadOnnxRuntime(env: NodeJS.ProcessEnv = process.env): { onnx: OnnxRuntime } | { onnxUnavailable: string } {
   if (env['MEME_MIRROR_ONNX'] === '0') return { onnxUnavailable: 'turned off by MEME_MIRROR_ONNX=0' };
   try {
     return { onnx: require('onnxruntime-node') as OnnxRuntime };
