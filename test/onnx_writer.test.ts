@@ -42,7 +42,7 @@ test('a written graph loads in ONNX Runtime and computes relu(x W + b) with a sy
 });
 
 test('integer attributes reach the operator: a strided, padded convolution', async () => {
-  // 1 channel 4x4 input, 2x2 kernel of ones, stride 2, one pixel of padding after: 2x2 of block sums... and a 3rd column.
+  // 1 channel, 4x5 input, a 2x2 kernel of ones, stride 2, one column of zeros padded on the right: 2x3 block sums.
   const bytes = writeOnnxModel({
     name: 'conv',
     nodes: [

@@ -14,6 +14,8 @@ import type { Box } from '../face/face_types.js';
 import type { RgbImage } from '../image/image_types.js';
 import type { ModelRuntime, Tf } from '../runtime/runtime_types.js';
 import { MemeMirrorError } from '../errors.js';
+import { denseBlock } from './faceapi_dense_block.js';
+import type { DenseBlockOps, DenseBlockParams, SeparableParams } from './faceapi_dense_block.js';
 import { runFaceApiNetOnnx } from './faceapi_onnx.js';
 
 /** Per-channel mean face-api subtracts before dividing by 255. */
@@ -26,21 +28,6 @@ const FACEAPI_CLASSES = 7;
 /** Side of the square crop face-api's own API feeds the network (runFaceApiNet takes any side). */
 export const FACEAPI_INPUT_SIZE = 112;
 
-interface ConvParams {
-  filters: Tensor4D;
-  bias: Tensor1D;
-}
-export interface SeparableParams {
-  depthwise_filter: Tensor4D;
-  pointwise_filter: Tensor4D;
-  bias: Tensor1D;
-}
-export interface DenseBlockParams {
-  conv0: ConvParams | SeparableParams;
-  conv1: SeparableParams;
-  conv2: SeparableParams;
-  conv3: SeparableParams;
-}
 /** The loaded weights, as face-api holds them. */
 export interface FaceApiNetParams {
   dense: readonly [DenseBlockParams, DenseBlockParams, DenseBlockParams, DenseBlockParams];
@@ -80,19 +67,16 @@ function separable(tf: Tf, x: Tensor4D, p: SeparableParams, stride: 1 | 2, activ
   return tf.fused.conv2d({ x: depthwise, filter: p.pointwise_filter, strides: 1, pad: 'valid', bias: p.bias, activation });
 }
 
-/** The first block opens with a plain convolution, the others with a separable one. */
-function denseBlock(tf: Tf, x: Tensor4D, p: DenseBlockParams): Tensor4D {
-  const c0 = p.conv0;
-  const n =
-    'filters' in c0
-      ? tf.fused.conv2d({ x, filter: c0.filters, strides: 2, pad: 'same', bias: c0.bias, activation: 'relu' })
-      : separable(tf, x, c0 as SeparableParams, 2, 'relu');
-  const s = separable(tf, n, p.conv1, 1);
-  const a = tf.relu(tf.add(n, s)) as Tensor4D;
-  const i = separable(tf, a, p.conv2, 1);
-  const c = tf.relu(tf.addN([n, s, i])) as Tensor4D;
-  const m = separable(tf, c, p.conv3, 1);
-  return tf.relu(tf.addN([n, s, i, m]));
+/** The dense block's operations on TensorFlow.js tensors (bias and ReLU fused into the convolutions). */
+function tfOps(tf: Tf): DenseBlockOps<Tensor4D> {
+  return {
+    open: (x, c0) =>
+      'filters' in c0
+        ? tf.fused.conv2d({ x, filter: c0.filters, strides: 2, pad: 'same', bias: c0.bias, activation: 'relu' })
+        : separable(tf, x, c0, 2, 'relu'),
+    separable: (x, p) => separable(tf, x, p, 1),
+    reluSum: (xs) => tf.relu(tf.addN(xs)),
+  };
 }
 
 /**
@@ -163,16 +147,16 @@ export function faceApiNetEngine(runtime: ModelRuntime): 'onnxruntime' | 'tfjs' 
 function networkInput(crops: readonly Float32Array[], side: number, layout: 'nhwc' | 'nchw'): Float32Array {
   const pixels = side * side;
   const size = pixels * 3;
+  const [pixelStride, channelStride] = layout === 'nhwc' ? [3, 1] : [1, pixels];
   const batch = new Float32Array(crops.length * size);
   crops.forEach((crop, i) => {
     if (crop.length !== size) {
       throw new MemeMirrorError('DIMENSION_MISMATCH', `Expected a ${side}x${side} RGB crop (${size} floats), but got ${crop.length} floats at face ${i}`);
     }
     const offset = i * size;
-    for (let p = 0, k = 0; p < pixels; p++, k += 3) {
-      for (let ch = 0; ch < 3; ch++) {
-        batch[offset + (layout === 'nhwc' ? k + ch : ch * pixels + p)] = (crop[k + ch]! - MEAN_RGB[ch]!) / 255;
-      }
+    for (let ch = 0; ch < 3; ch++) {
+      const mean = MEAN_RGB[ch]!;
+      for (let p = 0, o = offset + ch * channelStride; p < pixels; p++, o += pixelStride) batch[o] = (crop[3 * p + ch]! - mean) / 255;
     }
   });
   return batch;
@@ -213,7 +197,8 @@ export async function runFaceApiNetTf(
   const batch = networkInput(crops, side, 'nhwc');
   const outputs = tf.tidy(() => {
     let x = tf.tensor4d(batch, [crops.length, side, side, 3]);
-    for (const block of params.dense) x = denseBlock(tf, x, block);
+    const ops = tfOps(tf);
+    for (const block of params.dense) x = denseBlock(ops, x, block);
     const features = tf.mean(x, [1, 2]) as Tensor2D;
     const logits = tf.add(tf.matMul(features, params.fc.weights), params.fc.bias) as Tensor2D;
     return [features, logits];

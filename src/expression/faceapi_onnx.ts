@@ -11,7 +11,9 @@ import { MemeMirrorError, describeError } from '../errors.js';
 import { writeOnnxModel } from '../runtime/onnx_writer.js';
 import type { OnnxGraph, OnnxInitializer, OnnxNode } from '../runtime/onnx_writer.js';
 import type { OnnxRuntime } from '../runtime/runtime_types.js';
-import type { DenseBlockParams, FaceApiNetParams, SeparableParams } from './faceapi_net.js';
+import { denseBlock } from './faceapi_dense_block.js';
+import type { DenseBlockOps, SeparableParams } from './faceapi_dense_block.js';
+import type { FaceApiNetParams } from './faceapi_net.js';
 
 /** Input of the graph: normalised crops, channels first. */
 const INPUT = 'crops';
@@ -61,9 +63,11 @@ export function faceApiNetGraph(params: FaceApiNetParams, side: number): OnnxGra
     nodes.push({ op: type, inputs, outputs: [out], attributes });
     return out;
   };
+  /** Side of the maps the next convolution reads; each convolution divides it by its stride. */
   let size = side;
   const conv = (x: string, inputs: string[], kernel: number, stride: number, group: number): string => {
     const [before, after] = samePadding(size, kernel, stride);
+    size = Math.ceil(size / stride);
     return op('Conv', [x, ...inputs], [
       { name: 'kernel_shape', ints: [kernel, kernel] },
       { name: 'strides', ints: [stride, stride] },
@@ -74,30 +78,21 @@ export function faceApiNetGraph(params: FaceApiNetParams, side: number): OnnxGra
   const separable = (x: string, p: SeparableParams, stride: 1 | 2): string => {
     const [kh, kw, channels] = p.depthwise_filter.shape;
     const depthwise = conv(x, [weight(depthwiseOihw(p.depthwise_filter), [channels, 1, kh, kw])], kh, stride, channels);
-    size = Math.ceil(size / stride);
     const [, , cin, cout] = p.pointwise_filter.shape;
     return conv(depthwise, [weight(oihw(p.pointwise_filter), [cout, cin, 1, 1]), bias(p.bias)], 1, 1, 1);
   };
-  const denseBlock = (x: string, p: DenseBlockParams): string => {
-    const c0 = p.conv0;
-    let n: string;
-    if ('filters' in c0) {
+  const ops: DenseBlockOps<string> = {
+    open: (x, c0) => {
+      if (!('filters' in c0)) return op('Relu', [separable(x, c0, 2)]);
       const [kh, kw, cin, cout] = c0.filters.shape;
-      n = op('Relu', [conv(x, [weight(oihw(c0.filters), [cout, cin, kh, kw]), bias(c0.bias)], kh, 2, 1)]);
-      size = Math.ceil(size / 2);
-    } else {
-      n = op('Relu', [separable(x, c0, 2)]);
-    }
-    const s = separable(n, p.conv1, 1);
-    const a = op('Relu', [op('Add', [n, s])]);
-    const i = separable(a, p.conv2, 1);
-    const c = op('Relu', [op('Sum', [n, s, i])]);
-    const m = separable(c, p.conv3, 1);
-    return op('Relu', [op('Sum', [n, s, i, m])]);
+      return op('Relu', [conv(x, [weight(oihw(c0.filters), [cout, cin, kh, kw]), bias(c0.bias)], kh, 2, 1)]);
+    },
+    separable: (x, p) => separable(x, p, 1),
+    reluSum: (xs) => op('Relu', [op('Sum', xs)]),
   };
 
   let x = INPUT;
-  for (const block of params.dense) x = denseBlock(x, block);
+  for (const block of params.dense) x = denseBlock(ops, x, block);
   const pooled = op('GlobalAveragePool', [x]);
   nodes.push({ op: 'Flatten', inputs: [pooled], outputs: [ONNX_OUTPUTS.features] });
   const [features, classes] = params.fc.weights.shape;
