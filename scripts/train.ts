@@ -29,15 +29,15 @@ import { FACEAPI_INPUT_SIZE, FACEAPI_TEACHER_CROP } from '../src/expression/face
 import { HEAD_INPUTS, headInput, isHeadInputName } from '../src/expression/head_inputs.js';
 import type { HeadInputName, TeacherOutputs } from '../src/expression/head_inputs.js';
 import { encodeFloat32Base64 } from '../src/expression/mlp_head.js';
-import { MESH_FEATURES, meshFeatures } from '../src/expression/mesh_features.js';
+import { MESH_FEATURES, eyeOpening, meshFeatures } from '../src/expression/mesh_features.js';
 import { mmExprEmbedding } from '../src/expression/mm_expr_embedding.js';
-import type { MmExprParams } from '../src/expression/mm_expr_embedding.js';
+import type { EyeCoordinate, MmExprParams } from '../src/expression/mm_expr_embedding.js';
 import type { MlpWeights } from '../src/expression/mlp_head.js';
 import { DATA_DIR, cachedCropOf, field, loadCachedSet } from './train_features.js';
 import type { CachedSet, CropPrefix } from './train_features.js';
 import { extractSets } from './train_extract.js';
 import type { ExtractSpec } from './train_extract.js';
-import { DEFAULT_TRAIN_CONFIG, setDeidentifiedTargets, trainHead, useWasmBackend } from './train_model.js';
+import { DEFAULT_TRAIN_CONFIG, eyeStatistics, setDeidentifiedTargets, trainHead, useWasmBackend } from './train_model.js';
 import type { Example, TrainConfig } from './train_model.js';
 
 /**
@@ -139,6 +139,14 @@ function innerTeacher(t: TeacherOutputs): Float32Array {
   out.set(t.mesh!, 256);
   return out;
 }
+/**
+ * The eye coordinate's centre and unit come from the training faces of these sets. FER2013's 48x48
+ * in-the-wild faces are left out: their mesh eye openings spread 1.7x as widely (SD 0.039 against
+ * CK+'s 0.023 and muxspace's 0.022) and hardly follow the label (means by label 0.095 to 0.105; CK+
+ * surprise 0.118 against disgust 0.091), noise that would shrink the coordinate on every other face.
+ */
+const EYE_STATISTICS_SETS = ['expressions/ckplus48', 'expressions/muxspace'];
+const eyeOpenings: number[] = [];
 for (const spec of TRAIN_SPECS) {
   const c = cached(spec.set);
   if (!c) continue;
@@ -167,6 +175,8 @@ for (const spec of TRAIN_SPECS) {
         inputLogits: own.faceapi.logits,
       });
       innerTeachers.push(innerTeacher(teacher112));
+      const opening = eyeOpening(own.mesh!);
+      if (EYE_STATISTICS_SETS.includes(spec.set) && opening !== undefined && !flip) eyeOpenings.push(opening);
     }
     used++;
   });
@@ -184,7 +194,9 @@ for (let h = 0; h < ensemble; h++) {
   trainSeconds += result.seconds;
 }
 log(`trained in ${trainSeconds.toFixed(0)} s`);
-const params: MmExprParams = { inputs: inputName, hellingerWeight: config.hellingerWeight, heads };
+const eye: EyeCoordinate | undefined = config.eyeWeight > 0 ? { weight: config.eyeWeight, ...eyeStatistics(eyeOpenings) } : undefined;
+if (eye) log(`eye coordinate: weight ${eye.weight}, mean ${eye.mean.toFixed(4)}, scale ${eye.scale.toFixed(4)} (${eyeOpenings.length} faces)`);
+const params: MmExprParams = { inputs: inputName, hellingerWeight: config.hellingerWeight, heads, ...(eye ? { eye } : {}) };
 
 // Validation on held-out people, against the baselines, from the same cached teacher outputs.
 function measure(name: string, id: string, embeddings: Float32Array[], labels: string[], identities: string[]): ModelEval {
@@ -310,7 +322,7 @@ import type { HeadInputName } from '../head_inputs.js';
 
 export const MM_EXPR_MLP_WEIGHTS = {
   inputs: '${inputName}' satisfies HeadInputName,
-  hellingerWeight: ${config.hellingerWeight},
+  hellingerWeight: ${config.hellingerWeight},${eye ? `\n  /** How open the eyes are, one coordinate after the heads' unit output (mm_expr_embedding.ts EyeCoordinate). */\n  eye: ${JSON.stringify(eye)},` : ''}
   training: ${JSON.stringify({ ...config, ensemble, examples: examples.length, seconds: Math.round(trainSeconds) })},
   /** Figures on every held-out person of each validation set (from the cached teacher outputs). */
   validation: ${JSON.stringify(full, null, 2).replace(/\n/g, '\n  ')},

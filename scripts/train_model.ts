@@ -105,6 +105,12 @@ export interface TrainConfig {
   mirrorPositives: boolean;
   /** Weight of face-api's Hellinger vector beside the head's output (mm_expr_embedding.ts); 0 = head alone. */
   hellingerWeight: number;
+  /**
+   * Weight of the eye-opening coordinate placed after the head's unit output (mm_expr_embedding.ts
+   * EyeCoordinate); 0 = none. It is set after training, not learnt: trained with it inside the
+   * contrastive loss, the head gave the same held-out figures (docs/expression-model.md).
+   */
+  eyeWeight: number;
 }
 
 /**
@@ -133,7 +139,17 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   weightDecay: 1e-4,
   mirrorPositives: false,
   hellingerWeight: 0,
+  eyeWeight: 0.4,
 };
+
+/** Mean and spread of eye openings (the eye coordinate's centre and unit). */
+export function eyeStatistics(openings: readonly number[]): { mean: number; scale: number } {
+  if (openings.length === 0) throw new Error('Expected training faces with a face mesh for the eye coordinate, but got none');
+  const mean = openings.reduce((a, b) => a + b, 0) / openings.length;
+  const scale = Math.sqrt(openings.reduce((a, v) => a + (v - mean) ** 2, 0) / openings.length);
+  if (!(scale > 0)) throw new Error(`Expected eye openings that vary, but all ${openings.length} are ${mean}`);
+  return { mean, scale };
+}
 
 /** Mean and spread of each input over the training examples. */
 export function inputStatistics(examples: readonly Example[]): { mean: Float32Array; scale: Float32Array } {

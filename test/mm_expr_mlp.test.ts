@@ -1,6 +1,6 @@
 // The committed mm-expr-mlp weights reproduce, through the real pipeline, the figures the training
-// run measured on people it never saw (CI does not retrain). Also: sizes, unit length, no tensor
-// leak. Its speed is measured by `npm run bench`, not here.
+// run measured on people it never saw (CI does not retrain). Also: sizes, a unit-length head output
+// and a bounded eye coordinate, no tensor leak. Its speed is measured by `npm run bench`, not here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemeMirror } from '../src/index.js';
@@ -32,7 +32,7 @@ test('the committed weights decode to the sizes they declare', () => {
   assert.ok(mm.model.dims >= 16 && mm.model.dims <= 64, `16 to 64 floats, got ${mm.model.dims}`);
 });
 
-test('every face gets a unit vector of the model size, and no tensor is left behind', async () => {
+test('every face gets the model size: a unit-length head output, then the eye coordinate within its weight; no tensor is left behind', async () => {
   const yale = dataPath('expressions/yale');
   if (!yale) return;
   const { image } = await mm.decode(`${yale}/happy/subject01.happy.png`);
@@ -43,7 +43,12 @@ test('every face gets a unit vector of the model size, and no tensor is left beh
   const [embedding] = await mm.model.embed(image, faces);
   assert.equal(runtime.tf.memory().numTensors, before);
   assert.equal(embedding!.length, mm.model.dims);
-  assert.ok(Math.abs(Math.hypot(...embedding!) - 1) < 1e-5);
+  const eye = decodeMmExprWeights(MM_EXPR_MLP_WEIGHTS).eye;
+  assert.ok(eye, 'the committed model has an eye coordinate');
+  assert.ok(Math.abs(Math.hypot(...embedding!.subarray(0, -1)) - 1) < 1e-5);
+  // A smiling face narrows its eyes: below the training faces' mean opening, inside the weight.
+  const last = embedding![embedding!.length - 1]!;
+  assert.ok(last < 0 && last > -eye.weight, `eye coordinate ${last}, weight ${eye.weight}`);
 });
 
 for (const expected of MM_EXPR_MLP_WEIGHTS.testSamples) {

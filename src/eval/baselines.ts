@@ -184,7 +184,7 @@ export const BASELINE_MODELS = Object.freeze({
       faceApiReadOut(runtime, 'faceapi-probs@1', FACEAPI_EXPRESSIONS.length, FACEAPI_BOX_CROP, ({ logits }) => softmax(logits)),
   },
   'faceapi-probs-mesh': {
-    description: "the same on 1.2x the face-mesh bounds (the crop mm-expr-mlp@2 distils), a stronger baseline",
+    description: "the same on 1.2x the face-mesh bounds (the crop mm-expr-mlp distils since @2), a stronger baseline",
     create: (runtime: ModelRuntime): Promise<ExpressionModel> =>
       faceApiReadOut(runtime, 'faceapi-probs-mesh@1', FACEAPI_EXPRESSIONS.length, FACEAPI_TEACHER_CROP, ({ logits }) => softmax(logits)),
   },

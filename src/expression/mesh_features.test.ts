@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point3 } from '../face/face_types.js';
-import { MESH_FEATURES, meshFeatures } from './mesh_features.js';
+import { MESH_FEATURES, eyeOpening, meshFeatures } from './mesh_features.js';
 import { gaussian, seededRandom } from '../util/random.js';
 
 const EPS = 1e-4;
@@ -59,4 +59,18 @@ test('mirror=true gives the features of the mirrored face (mirror partners swapp
   const expected = meshFeatures(mirrored);
   const got = meshFeatures(mesh, true);
   for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i]! - expected[i]!) < EPS, `feature ${i}: ${got[i]} vs ${expected[i]}`);
+});
+
+test('eyeOpening is the mean lid-to-lid distance over the outer-corner distance, the same for the mirror image', () => {
+  const mesh = randomMesh(5);
+  const distance = (a: number, b: number): number => Math.hypot(...mesh[a]!.map((v, k) => v - mesh[b]![k]!));
+  const expected = (distance(159, 145) + distance(386, 374)) / 2 / distance(33, 263);
+  const got = eyeOpening(meshFeatures(mesh));
+  assert.ok(got !== undefined && Math.abs(got - expected) < EPS, `${got} vs ${expected}`);
+  assert.ok(Math.abs(eyeOpening(meshFeatures(mesh, true))! - expected) < EPS);
+});
+
+test('eyeOpening is undefined without a mesh and refuses a vector of another size', () => {
+  assert.equal(eyeOpening(meshFeatures([])), undefined);
+  assert.throws(() => eyeOpening(new Float32Array(7)), new RegExp(`Expected ${MESH_FEATURES} mesh features, but got 7`));
 });

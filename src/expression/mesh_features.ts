@@ -48,6 +48,27 @@ export const MESH_FEATURES =
 
 const MESH_POINTS = 468;
 
+/** Where meshFeatures() puts the two eye openings (the subject's right eye, then the left). */
+const EYE_OPENING_AT = (() => {
+  let k = 1 + KEY_POINTS.reduce((n, pair) => n + (isCentre(pair) ? 2 : 4), 0);
+  for (const pair of DISTANCES) {
+    if (pair[0][0] === 159 && pair[0][1] === 145) return k;
+    k += isCentreDistance(pair) ? 1 : 2;
+  }
+  throw new Error('mesh_features.ts lists no eye-opening distance');
+})();
+
+/**
+ * How open the eyes are: the mean of the two lid-to-lid distances of meshFeatures(), in units of
+ * the distance between the outer eye corners (about 0.1 open, 0.07 narrowed); undefined without a
+ * mesh. The same for a face and its mirror image.
+ */
+export function eyeOpening(features: Float32Array): number | undefined {
+  if (features.length !== MESH_FEATURES) throw new Error(`Expected ${MESH_FEATURES} mesh features, but got ${features.length}`);
+  if (features[0] !== 1) return undefined;
+  return (features[EYE_OPENING_AT]! + features[EYE_OPENING_AT + 1]!) / 2;
+}
+
 /**
  * Geometry of one face mesh, in a frame of the face itself: origin at the nose tip, x from the
  * subject's right outer eye corner to the left one, y towards the chin (at right angles to x, in the

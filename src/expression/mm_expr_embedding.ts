@@ -6,8 +6,23 @@
 import { hellingerEmbedding } from './faceapi_hellinger.js';
 import { headInput } from './head_inputs.js';
 import type { HeadInputName, TeacherOutputs } from './head_inputs.js';
+import { eyeOpening } from './mesh_features.js';
 import { l2Normalise, mlpForward } from './mlp_head.js';
 import type { MlpWeights } from './mlp_head.js';
+
+/**
+ * How open the eyes are (mesh_features.ts eyeOpening), as one more coordinate after the unit-length
+ * rest: `weight * tanh((opening - mean) / scale)`, with the training faces' mean and spread. No
+ * training label depends on the eyes alone (a sleepy face, a squint, a wink), so a head trained on
+ * the labels weighs them too little; this coordinate keeps them. tanh saturates past about one
+ * spread, so that a mesh that misreads the eyes (a turned head, sunglasses, a blurred face) moves
+ * a face by at most `weight`. A face without a mesh sits at the centre (0).
+ */
+export interface EyeCoordinate {
+  weight: number;
+  mean: number;
+  scale: number;
+}
 
 export interface MmExprParams {
   /** What the heads read (head_inputs.ts). */
@@ -19,17 +34,26 @@ export interface MmExprParams {
   hellingerWeight: number;
   /** Heads trained alike from different seeds; their unit outputs are concatenated. */
   heads: MlpWeights[];
+  /** The eye-opening coordinate after the rest (reads the mesh); absent = none. */
+  eye?: EyeCoordinate;
+}
+
+/** The eye coordinate of one face (0 at the training mean; 0 without a mesh). */
+export function eyeCoordinate(eye: EyeCoordinate, mesh: Float32Array | undefined): number {
+  if (!mesh) throw new Error('The eye coordinate of mm-expr-mlp needs the face-mesh features');
+  const opening = eyeOpening(mesh);
+  return opening === undefined ? 0 : eye.weight * Math.tanh((opening - eye.mean) / eye.scale);
 }
 
 /** Size of the embedding the parameters give. */
 export function mmExprDims(params: MmExprParams): number {
   const heads = params.heads.reduce((n, head) => n + (head.layers[head.layers.length - 1]?.outputs ?? 0), 0);
-  return (params.hellingerWeight > 0 ? 7 : 0) + heads;
+  return (params.hellingerWeight > 0 ? 7 : 0) + heads + (params.eye ? 1 : 0);
 }
 
 export function mmExprEmbedding(params: MmExprParams, teachers: TeacherOutputs): Float32Array {
   const input = headInput(params.inputs, teachers);
-  const out = new Float32Array(mmExprDims(params));
+  const out = new Float32Array(mmExprDims(params) - (params.eye ? 1 : 0));
   let k = 0;
   if (params.hellingerWeight > 0) {
     const base = hellingerEmbedding(teachers.faceapi.logits);
@@ -40,5 +64,10 @@ export function mmExprEmbedding(params: MmExprParams, teachers: TeacherOutputs):
     out.set(v, k);
     k += v.length;
   }
-  return l2Normalise(out);
+  const unit = l2Normalise(out);
+  if (!params.eye) return unit;
+  const withEye = new Float32Array(unit.length + 1);
+  withEye.set(unit);
+  withEye[unit.length] = eyeCoordinate(params.eye, teachers.mesh);
+  return withEye;
 }

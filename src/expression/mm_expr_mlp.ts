@@ -11,10 +11,10 @@ import { meshFeatures } from './mesh_features.js';
 import { decodeFloat32Base64 } from './mlp_head.js';
 import type { DenseLayer, MlpWeights } from './mlp_head.js';
 import { mmExprDims, mmExprEmbedding } from './mm_expr_embedding.js';
-import type { MmExprParams } from './mm_expr_embedding.js';
+import type { EyeCoordinate, MmExprParams } from './mm_expr_embedding.js';
 
 /** Floats of the embedding (the committed weights are checked against it when loaded). */
-export const MM_EXPR_MLP_DIMS = 32;
+export const MM_EXPR_MLP_DIMS = 33;
 
 /** One committed head as stored: Float32 arrays in base64. */
 interface StoredHead {
@@ -28,11 +28,18 @@ interface StoredWeights {
   inputs: HeadInputName;
   hellingerWeight: number;
   heads: readonly StoredHead[];
+  eye?: EyeCoordinate;
 }
 
 /** Decodes committed weights, checking every array has the size its layer says. */
 export function decodeMmExprWeights(stored: StoredWeights): MmExprParams {
-  return { inputs: stored.inputs, hellingerWeight: stored.hellingerWeight, heads: stored.heads.map(decodeHead) };
+  const params: MmExprParams = { inputs: stored.inputs, hellingerWeight: stored.hellingerWeight, heads: stored.heads.map(decodeHead) };
+  const eye = stored.eye;
+  if (!eye) return params;
+  if (![eye.weight, eye.mean, eye.scale].every(Number.isFinite) || eye.scale <= 0) {
+    throw new MemeMirrorError('MODEL_LOAD_FAILED', `Expected mm-expr-mlp's eye coordinate to hold finite numbers and a positive scale, but got ${JSON.stringify(eye)}`);
+  }
+  return { ...params, eye: { weight: eye.weight, mean: eye.mean, scale: eye.scale } };
 }
 
 function decodeHead(stored: StoredHead): MlpWeights {
@@ -54,14 +61,15 @@ function decodeHead(stored: StoredHead): MlpWeights {
 }
 
 /**
- * Expression embedding v2 (issue 4): a small trained head on what face-api's expression network
+ * Expression embedding v3 (issue 4): a small trained head on what face-api's expression network
  * sees (its 256 pooled features and 7 logits, on a 112 px crop of 1.2x the face-mesh bounds) and on
- * pose-normalised face-mesh geometry, trained so
- * that the same expression on *other people* is near and the same person with another expression
- * is far. Model card: docs/expression-model.md; training: `npm run train`.
+ * pose-normalised face-mesh geometry, trained so that the same expression on *other people* is near
+ * and the same person with another expression is far; then one coordinate for how open the eyes
+ * are (sleepy, squinting, winking faces, which no training label isolates). Model card:
+ * docs/expression-model.md; training: `npm run train`.
  */
 export class MmExprMlp implements ExpressionModel {
-  static readonly ID = 'mm-expr-mlp@2';
+  static readonly ID = 'mm-expr-mlp@3';
   readonly id = MmExprMlp.ID;
   readonly dims: number;
   /** What the head reads (head_inputs.ts): the crop side and read-outs of face-api's network. */
@@ -95,7 +103,7 @@ export class MmExprMlp implements ExpressionModel {
     const spec = HEAD_INPUTS[params.inputs];
     const faceapi = await faceApiExpressions(runtime, image, faces, { side: spec.side, crop: spec.crop });
     const emotion = spec.emotion ? await humanEmotions(runtime, image, faces) : undefined;
-    const usesMesh = spec.mesh;
+    const usesMesh = spec.mesh || params.eye !== undefined;
     return faces.map((face, i) =>
       mmExprEmbedding(params, {
         faceapi: faceapi[i]!,
