@@ -17,12 +17,17 @@ const KEY_POINTS: readonly (readonly [number, number])[] = [
   [1, 1], [2, 2], [98, 327], [152, 152],
 ];
 
+type DistancePair = readonly [readonly [number, number], readonly [number, number]];
+
+/** Upper lid to lower lid, right eye and left eye (eyeOpening reads it). */
+const EYE_OPENING: DistancePair = [[159, 145], [386, 374]];
+
 /** Distances (divided by the distance between the outer eye corners), as [right, left] pairs. */
-const DISTANCES: readonly (readonly [readonly [number, number], readonly [number, number]])[] = [
+const DISTANCES: readonly DistancePair[] = [
   [[61, 291], [61, 291]], // mouth width
   [[13, 14], [13, 14]], // inner mouth opening
   [[0, 17], [0, 17]], // outer mouth height
-  [[159, 145], [386, 374]], // eye opening
+  EYE_OPENING,
   [[105, 159], [334, 386]], // brow over the upper lid
   [[107, 336], [107, 336]], // inner brows apart
   [[107, 133], [336, 362]], // inner brow over the inner eye corner
@@ -35,7 +40,7 @@ const DISTANCES: readonly (readonly [readonly [number, number], readonly [number
 ];
 
 const isCentre = ([a, b]: readonly [number, number]): boolean => a === b;
-const isCentreDistance = ([r, l]: readonly [readonly [number, number], readonly [number, number]]): boolean => r[0] === l[0] && r[1] === l[1];
+const isCentreDistance = ([r, l]: DistancePair): boolean => r[0] === l[0] && r[1] === l[1];
 
 /**
  * Floats mesh features give: a flag (1 = a mesh was there), x and y of each key point (a centre
@@ -52,7 +57,7 @@ const MESH_POINTS = 468;
 const EYE_OPENING_AT = (() => {
   let k = 1 + KEY_POINTS.reduce((n, pair) => n + (isCentre(pair) ? 2 : 4), 0);
   for (const pair of DISTANCES) {
-    if (pair[0][0] === 159 && pair[0][1] === 145) return k;
+    if (pair === EYE_OPENING) return k;
     k += isCentreDistance(pair) ? 1 : 2;
   }
   throw new Error('mesh_features.ts lists no eye-opening distance');

@@ -53,7 +53,7 @@ export function mmExprDims(params: MmExprParams): number {
 
 export function mmExprEmbedding(params: MmExprParams, teachers: TeacherOutputs): Float32Array {
   const input = headInput(params.inputs, teachers);
-  const out = new Float32Array(mmExprDims(params) - (params.eye ? 1 : 0));
+  const out = new Float32Array(mmExprDims(params));
   let k = 0;
   if (params.hellingerWeight > 0) {
     const base = hellingerEmbedding(teachers.faceapi.logits);
@@ -64,10 +64,8 @@ export function mmExprEmbedding(params: MmExprParams, teachers: TeacherOutputs):
     out.set(v, k);
     k += v.length;
   }
-  const unit = l2Normalise(out);
-  if (!params.eye) return unit;
-  const withEye = new Float32Array(unit.length + 1);
-  withEye.set(unit);
-  withEye[unit.length] = eyeCoordinate(params.eye, teachers.mesh);
-  return withEye;
+  // The heads' part at unit length, then the eye coordinate (if any) after it.
+  out.set(l2Normalise(out.subarray(0, k)));
+  if (params.eye) out[k] = eyeCoordinate(params.eye, teachers.mesh);
+  return out;
 }
