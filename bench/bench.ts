@@ -166,7 +166,7 @@ stage (median per image)        ms      peer in the same run
   decode (sharp, RGB)       ${f(result.medianMs.decode).padStart(8)}
   detect (FaceDetector)     ${f(result.medianMs.detect).padStart(8)}      bare human.detect ${f(result.medianMs.humanDetect)} ms (ratio ${f(result.detectVsHuman, 2)})
   embed (per face)          ${f(result.medianMs.embedPerFace, 2).padStart(8)}      face-api's own expression call ${f(result.medianMs.faceApiOwnCallPerFace, 2)} ms (ratio ${f(result.embedVsFaceApi, 2)}); ${f((100 * result.medianMs.embedPerFace) / result.medianMs.humanDetect)}% of human.detect
-    of which crop ${f(result.medianMs.embedCropPerFace, 2)} ms, network ${f(result.medianMs.embedNetworkPerFace, 2)} ms${headSpec ? ` (${headSpec.side} px)` : ''} on ${result.networkEngine}, the rest mesh read-out + head; bar: at most ${result.embedBarMs} ms on top of detect
+    of which crop ${f(result.medianMs.embedCropPerFace, 2)} ms, network ${f(result.medianMs.embedNetworkPerFace, 2)} ms${headSpec ? ` (${headSpec.side} px)` : ''} on ${result.networkEngine}${runtime.onnx ? ` (${runtime.onnxThreads ?? 1} threads)` : ''}, the rest mesh read-out + head; bar: at most ${result.embedBarMs} ms on top of detect
     the network on TensorFlow.js WASM  ${f(result.medianMs.networkOnTfjsWasmPerFace, 2)} ms (ratio ${f(result.networkVsTfjs, 2)})${runtime.onnxUnavailable ? `; ONNX Runtime not in use: ${runtime.onnxUnavailable}` : ''}
 
 index throughput            ${f(result.index.imagesPerSecond)} img/s (${f(result.index.seconds)} s = ${f(result.index.vsStages, 2)}x the ${f(result.index.stageSeconds)} s of the stages timed alone)

@@ -119,6 +119,8 @@ function runChild(set: string, chunks: number[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', set, ...chunks.map(String)], {
       stdio: ['ignore', 'inherit', 'inherit'],
+      // The workers run side by side on the machine's cores: one ONNX Runtime thread each.
+      env: { ...process.env, MEME_MIRROR_ONNX_THREADS: '1' },
     });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`extraction worker for ${set} exited with ${code}`))));

@@ -137,3 +137,17 @@ test('MEME_MIRROR_ONNX=0 keeps ONNX Runtime out and says why; otherwise onnxrunt
   assert.ok('onnx' in loaded, 'onnxUnavailable' in loaded ? loaded.onnxUnavailable : '');
   assert.equal(typeof loaded.onnx.InferenceSession.create, 'function');
 });
+
+test('MEME_MIRROR_ONNX_THREADS sets the sessions\' threads (default 2 at most); a bad value is refused with what was given', () => {
+  const threads = (env: NodeJS.ProcessEnv): number | undefined => {
+    const loaded = loadOnnxRuntime(env);
+    return 'onnxThreads' in loaded ? loaded.onnxThreads : undefined;
+  };
+  assert.equal(threads({ MEME_MIRROR_ONNX_THREADS: '1' }), 1);
+  assert.equal(threads({ MEME_MIRROR_ONNX_THREADS: '3' }), 3);
+  const byDefault = threads({});
+  assert.ok(byDefault === 1 || byDefault === 2, `default ${byDefault}`);
+  for (const bad of ['0', 'two', '1.5', '-2']) {
+    assert.throws(() => loadOnnxRuntime({ MEME_MIRROR_ONNX_THREADS: bad }), new RegExp(`Expected MEME_MIRROR_ONNX_THREADS to be a whole number from 1 to 64, but got '${bad}'`));
+  }
+});

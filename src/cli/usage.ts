@@ -1,6 +1,7 @@
 const MODEL_HELP = `  --model NAME        expression model: mm-expr-mlp (default) or faceapi-hellinger (v1)
   --backend NAME      TensorFlow.js backend, wasm (default) or cpu; face-api's expression
                       network runs on ONNX Runtime unless MEME_MIRROR_ONNX=0
+                      (MEME_MIRROR_ONNX_THREADS: its threads, default 2)
   --min-face PX       smallest face kept, shorter box side in pixels (default: 24)
   --max-faces N       most faces per image, largest first (default: 10)`;
 

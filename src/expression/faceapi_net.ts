@@ -181,7 +181,7 @@ export async function runFaceApiNet(
 ): Promise<FaceApiNetOutput[]> {
   if (!runtime.onnx) return runFaceApiNetTf(runtime, params, crops, side);
   if (crops.length === 0) return [];
-  const { features, logits } = await runFaceApiNetOnnx(runtime.onnx, params, networkInput(crops, side, 'nchw'), crops.length, side);
+  const { features, logits } = await runFaceApiNetOnnx(runtime.onnx, params, networkInput(crops, side, 'nchw'), crops.length, side, runtime.onnxThreads ?? 1);
   return perCrop(crops.length, features, logits);
 }
 

@@ -4,6 +4,7 @@
  * their "node-wasm" builds, and weights read from the npm packages on disk.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -63,14 +64,24 @@ function registerFileLoader(tf: Tf): void {
   tf.io.registerLoadRouter(router as Parameters<Tf["io"]["registerLoadRouter"]>[0]);
 }
 
+/** Most intra-op threads an ONNX Runtime session gets by default: one image's faces are one small batch. */
+const DEFAULT_ONNX_THREADS = 2;
+
 /**
  * onnxruntime-node, unless MEME_MIRROR_ONNX=0 turns it off or it cannot load here (it ships binaries
  * for Linux, macOS and Windows on x64 and arm64); without it the networks run on TensorFlow.js.
+ * Its sessions use MEME_MIRROR_ONNX_THREADS intra-op threads (default: 2, or 1 on a 1-core machine;
+ * processes that run side by side, like the training extraction's workers, set 1).
  */
-export function loadOnnxRuntime(env: NodeJS.ProcessEnv = process.env): { onnx: OnnxRuntime } | { onnxUnavailable: string } {
+export function loadOnnxRuntime(env: NodeJS.ProcessEnv = process.env): { onnx: OnnxRuntime; onnxThreads: number } | { onnxUnavailable: string } {
   if (env['MEME_MIRROR_ONNX'] === '0') return { onnxUnavailable: 'turned off by MEME_MIRROR_ONNX=0' };
+  const threadsText = env['MEME_MIRROR_ONNX_THREADS'];
+  const onnxThreads = threadsText === undefined || threadsText === '' ? Math.min(DEFAULT_ONNX_THREADS, availableParallelism()) : Number(threadsText);
+  if (!Number.isInteger(onnxThreads) || onnxThreads < 1 || onnxThreads > 64) {
+    throw new MemeMirrorError('INVALID_OPTION', `Expected MEME_MIRROR_ONNX_THREADS to be a whole number from 1 to 64, but got '${threadsText}'`);
+  }
   try {
-    return { onnx: require('onnxruntime-node') as OnnxRuntime };
+    return { onnx: require('onnxruntime-node') as OnnxRuntime, onnxThreads };
   } catch (error) {
     return { onnxUnavailable: `onnxruntime-node did not load: ${describeError(error)}` };
   }

@@ -52,6 +52,8 @@ export interface ModelRuntime {
    * face-api's expression network then runs on it instead of TensorFlow.js. Absent in the browser.
    */
   readonly onnx?: OnnxRuntime;
+  /** Intra-op threads of each ONNX Runtime session (with `onnx`). */
+  readonly onnxThreads?: number;
   /** Why ONNX Runtime is not in use in Node (not installed, failed to load, or turned off), for diagnostics. */
   readonly onnxUnavailable?: string;
 }
