@@ -117,8 +117,8 @@ const sessionsOf = new WeakMap<FaceApiNetParams, Map<string, Promise<InferenceSe
 
 /**
  * One session per weights, side and thread count, made on first use. Detection and the embedding
- * run one after the other, so the network may use both cores of a 2-core machine: in one `npm run
- * bench` 3.59 ms a face on 2 intra-op threads against 4.46 to 4.70 ms on 1.
+ * run one after the other, so the network may use both cores of a 2-core machine: 3.02 and 3.59 ms
+ * a face on 2 intra-op threads against 4.46 and 4.70 ms on 1, in `npm run bench` runs of one day.
  */
 export function faceApiNetSession(ort: OnnxRuntime, params: FaceApiNetParams, side: number, threads: number): Promise<InferenceSession> {
   let sessions = sessionsOf.get(params);
