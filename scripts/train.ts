@@ -175,8 +175,8 @@ for (const spec of TRAIN_SPECS) {
         inputLogits: own.faceapi.logits,
       });
       innerTeachers.push(innerTeacher(teacher112));
-      const opening = eyeOpening(own.mesh!);
-      if (EYE_STATISTICS_SETS.includes(spec.set) && opening !== undefined && !flip) eyeOpenings.push(opening);
+      const opening = !flip && EYE_STATISTICS_SETS.includes(spec.set) ? eyeOpening(own.mesh!) : undefined;
+      if (opening !== undefined) eyeOpenings.push(opening);
     }
     used++;
   });

@@ -39,7 +39,7 @@ export interface MmExprParams {
 }
 
 /** The eye coordinate of one face (0 at the training mean; 0 without a mesh). */
-export function eyeCoordinate(eye: EyeCoordinate, mesh: Float32Array | undefined): number {
+function eyeCoordinate(eye: EyeCoordinate, mesh: Float32Array | undefined): number {
   if (!mesh) throw new Error('The eye coordinate of mm-expr-mlp needs the face-mesh features');
   const opening = eyeOpening(mesh);
   return opening === undefined ? 0 : eye.weight * Math.tanh((opening - eye.mean) / eye.scale);
