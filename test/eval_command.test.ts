@@ -16,7 +16,7 @@ interface ModelJson {
   triplet: { accuracy: number; triplets: number };
   hardTriplet: { accuracy: number; triplets: number };
   precision: { precision: number; chance: number };
-  leakage: { leakage: number; chance: number };
+  leakage: { leakage: number; chance: number; sameLabel: number; sameLabelChance: number; otherLabel: number };
 }
 interface SetJson {
   name: string;
@@ -69,6 +69,11 @@ test('eval --json on Yale: every figure per model; face-api beats the random flo
   assert.ok(Math.abs(random.triplet.accuracy - 0.5) < 0.1, `random triplet ${random.triplet.accuracy}`);
   assert.ok(probs.triplet.accuracy > random.triplet.accuracy + 0.1);
   assert.ok(probs.precision.precision > probs.precision.chance);
+  for (const m of set.models) {
+    const { sameLabel, sameLabelChance } = m.leakage;
+    assert.ok(sameLabel >= 0 && sameLabel <= 1 && sameLabelChance > 0 && sameLabelChance < 1, `${m.id} leak= ${sameLabel} (chance ${sameLabelChance})`);
+  }
+  console.log(`eval json: leak= ${set.models.map((m) => `${m.id} ${m.leakage.sameLabel.toFixed(3)} (chance ${m.leakage.sameLabelChance.toFixed(3)})`).join(', ')}`);
   assert.match(result.stderr, /Evaluating yale/, 'progress goes to stderr');
 });
 

@@ -82,7 +82,9 @@ of every image (the whole image when no face is found, e.g. 48x48 crops) and rep
   hard     the same with the negative taken from the anchor's own person, another label
   P@3      share of the 3 nearest among other people's faces that carry the query's label
   leak     share of the 3 nearest among all other faces that are the query's own person
-  leak≠    the same, leaving out the query's own faces with the same label
+  leak=    the same among the faces with the query's label only: the leak of a model that never
+           confused a label (another photo of the same face is its nearest right answer)
+  leak≠    leak leaving out the query's own faces with the same label
 with the figures of chance. Sets without identities get what applies. Label names are mapped to one
 vocabulary (happiness -> happy, anger -> angry, ...).
 

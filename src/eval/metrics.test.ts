@@ -92,3 +92,27 @@ test('embeddings of different sizes are refused with both sizes named', () => {
   const set = { embeddings: [new Float32Array(2), new Float32Array(3)], labels: ['a', 'b'], identities: ['x', 'y'] };
   assert.throws(() => tripletAccuracy(set), /different sizes \(2 vs\. 3\)/);
 });
+
+test('leak= looks only at faces with the query label: an expression embedding whose order within a label is the person leaks there alone', () => {
+  // Labels far apart; within a label, the same person's two copies are nearest each other.
+  const set = makeSet((p, l, c) => [...oneHot(l, 3, 10), p * 0.1 + c * 0.001]);
+  const leak = identityLeakage(set);
+  assert.equal(precisionAtK(set).precision, 1);
+  assert.equal(leak.otherLabel, 0);
+  // The 3 nearest same-label faces: the own copy, then two other people.
+  assert.ok(Math.abs(leak.sameLabel - 1 / 3) < EPS, `leak= ${leak.sameLabel}`);
+  assert.ok(Math.abs(leak.leakage - 1 / 3) < EPS);
+  // 9 other faces with the query's label, 1 of them the same person.
+  assert.ok(Math.abs(leak.sameLabelChance - 1 / 9) < EPS);
+});
+
+test('leak= of a random embedding is near its chance; an identity embedding finds its one same-label copy first', () => {
+  const random = seededRandom(13);
+  // Random order: labels confused everywhere, but within a label the person does not matter.
+  const set = makeSet(() => [gaussian(random), gaussian(random)]);
+  const leak = identityLeakage(set);
+  assert.ok(Math.abs(leak.sameLabelChance - 1 / 9) < EPS);
+  assert.ok(leak.sameLabel < 0.3, `leak= ${leak.sameLabel}`);
+  const identity = identityLeakage(makeSet((p, l, c) => [...oneHot(p, 5, 10), l * 0.01 + c * 0.001]));
+  assert.equal(identity.sameLabel, 1 / 3);
+});

@@ -240,21 +240,38 @@ export interface LeakageResult {
    */
   otherLabel: number;
   otherLabelChance: number;
+  /**
+   * Among the query's k nearest faces *with its own label*, the share that are its own person: the
+   * leakage this model would have if it never confused expressions (its order within a label kept).
+   * A same-person, same-expression photo (another light, a frame of the same recording) is the
+   * nearest right answer for any embedding that sees the face, so on sets with such photos this stays
+   * far above its chance, and `leakage` with it, however well expressions are told apart.
+   * Over the queries with at least one other face of their label.
+   */
+  sameLabel: number;
+  /** The same share for a random order within the label (expected value). */
+  sameLabelChance: number;
   queries: number;
 }
 
 /** Identity leakage: how often a face's k nearest faces are its own person. NaN without identities. */
 export function identityLeakage(set: LabelledEmbeddings, k = DEFAULT_K): LeakageResult {
   checkLengths(set);
-  if (!hasIdentities(set)) return { leakage: Number.NaN, chance: Number.NaN, otherLabel: Number.NaN, otherLabelChance: Number.NaN, queries: 0 };
+  if (!hasIdentities(set)) {
+    return { leakage: Number.NaN, chance: Number.NaN, otherLabel: Number.NaN, otherLabelChance: Number.NaN, sameLabel: Number.NaN, sameLabelChance: Number.NaN, queries: 0 };
+  }
   const p = pack(set.embeddings);
   const { labels, identities } = set;
   const identityCount = groupBy(identities);
   const identityLabel = groupBy(identities.map((id, i) => `${id}\u0000${labels[i]}`));
+  const labelCount = groupBy(labels);
   let leak = 0;
   let chance = 0;
   let other = 0;
   let otherChance = 0;
+  let same = 0;
+  let sameChance = 0;
+  let sameQueries = 0;
   for (let q = 0; q < p.n; q++) {
     const own = identityCount.get(identities[q]!)!.length - 1;
     const ownSame = identityLabel.get(`${identities[q]}\u0000${labels[q]}`)!.length - 1;
@@ -264,7 +281,23 @@ export function identityLeakage(set: LabelledEmbeddings, k = DEFAULT_K): Leakage
     const topOther = nearest(p, q, k, (j) => identities[j] !== identities[q] || labels[j] !== labels[q]);
     other += topOther.filter((j) => identities[j] === identities[q]).length / Math.max(1, topOther.length);
     otherChance += (own - ownSame) / Math.max(1, p.n - 1 - ownSame);
+    const sameLabelOthers = labelCount.get(labels[q]!)!.length - 1;
+    if (sameLabelOthers > 0) {
+      const topSame = nearest(p, q, k, (j) => labels[j] === labels[q]);
+      same += topSame.filter((j) => identities[j] === identities[q]).length / topSame.length;
+      sameChance += ownSame / sameLabelOthers;
+      sameQueries++;
+    }
   }
   const n = Math.max(1, p.n);
-  return { leakage: leak / n, chance: chance / n, otherLabel: other / n, otherLabelChance: otherChance / n, queries: p.n };
+  const m = sameQueries > 0 ? sameQueries : Number.NaN;
+  return {
+    leakage: leak / n,
+    chance: chance / n,
+    otherLabel: other / n,
+    otherLabelChance: otherChance / n,
+    sameLabel: same / m,
+    sameLabelChance: sameChance / m,
+    queries: p.n,
+  };
 }

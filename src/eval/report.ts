@@ -21,7 +21,7 @@ export function formatSetEval(result: SetEval): string[] {
   if (!result.hasIdentities) {
     lines.push('  no identities: triplet positives and P@3 neighbours may be the same person; hard triplets and leakage do not apply');
   }
-  const header = ['model', 'dims', 'triplet', 'hard', 'P@3', 'leak', 'leak≠', 'ms/face'];
+  const header = ['model', 'dims', 'triplet', 'hard', 'P@3', 'leak', 'leak=', 'leak≠', 'ms/face'];
   const rows = result.models.map((m) => [
     m.id,
     String(m.dims),
@@ -29,6 +29,7 @@ export function formatSetEval(result: SetEval): string[] {
     fixed(m.hardTriplet.accuracy),
     fixed(m.precision.precision),
     fixed(m.leakage.leakage),
+    fixed(m.leakage.sameLabel),
     fixed(m.leakage.otherLabel),
     fixed(m.msPerFace, 1),
   ]);
@@ -41,6 +42,7 @@ export function formatSetEval(result: SetEval): string[] {
       result.hasIdentities ? '0.500' : '-',
       fixed(first.precision.chance),
       fixed(first.leakage.chance),
+      fixed(first.leakage.sameLabelChance),
       fixed(first.leakage.otherLabelChance),
       '',
     ]);
@@ -56,7 +58,8 @@ export const EVAL_LEGEND = [
   'triplet: share of 20,000 seeded triplets (anchor; positive = same label, another person; negative = another label)',
   '         where the positive is nearer; hard: the negative is the anchor\'s own person with another label;',
   "P@3: share of the 3 nearest among other people's faces with the query's label;",
-  "leak: share of the 3 nearest among all other faces that are the query's own person; leak≠: the same, leaving out",
-  "      the query's own faces with the same label (near-identical frames of one expression, e.g. CK+ sequences);",
+  "leak: share of the 3 nearest among all other faces that are the query's own person; leak=: the same among the",
+  "      faces with the query's label only, the leak of a model that never confused a label (a photo of the same",
+  "      face, e.g. CK+'s frames of one sequence, is its nearest right answer); leak≠: leak without those faces;",
   'chance: the same figures for faces drawn at random; ms/face: time of the model per face after detection.',
 ];
