@@ -290,14 +290,14 @@ export function identityLeakage(set: LabelledEmbeddings, k = DEFAULT_K): Leakage
     }
   }
   const n = Math.max(1, p.n);
-  const m = sameQueries > 0 ? sameQueries : Number.NaN;
+  const sameCount = sameQueries > 0 ? sameQueries : Number.NaN;
   return {
     leakage: leak / n,
     chance: chance / n,
     otherLabel: other / n,
     otherLabelChance: otherChance / n,
-    sameLabel: same / m,
-    sameLabelChance: sameChance / m,
+    sameLabel: same / sameCount,
+    sameLabelChance: sameChance / sameCount,
     queries: p.n,
   };
 }
