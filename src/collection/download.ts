@@ -11,7 +11,7 @@ import { resolveDownloadOptions } from './download_options.js';
 import type { DownloadOptions, ResolvedDownloadOptions } from './download_options.js';
 import { isSafeFileName } from './file_names.js';
 import { hasErrorCode } from '../util/atomic_file_node.js';
-import { sha256File } from './files.js';
+import { sha256File } from '../util/sha256_file_node.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Backoff delays are multiplied by a random factor in [1 - JITTER, 1 + JITTER). */

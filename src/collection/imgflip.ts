@@ -8,7 +8,7 @@ import { checkNumber, resolveDownloadOptions } from './download_options.js';
 import type { DownloadOptions, ResolvedDownloadOptions } from './download_options.js';
 import { sanitizeFileName, uniqueFileNames, urlExtension } from './file_names.js';
 import { writeFileAtomic } from '../util/atomic_file_node.js';
-import { sha256File } from './files.js';
+import { sha256File } from '../util/sha256_file_node.js';
 
 export const IMGFLIP_API_URL = 'https://api.imgflip.com/get_memes';
 /** Written in the output folder; one row per meme whose image is there. */

@@ -1,4 +1,4 @@
-// Small file helpers of the collection stage (Node only).
+// The sha256 of a file (Node only): the collection checks downloads with it, eval finds the same photo filed twice.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
