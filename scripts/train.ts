@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFaceSetFolder } from '../src/eval/face_set.js';
 import { chooseEntries } from '../src/eval/select.js';
+import { duplicateGroups } from '../src/eval/duplicates.js';
 import type { ModelEval, SetEval } from '../src/eval/evaluate.js';
 import { EXPRESSION_LABELS } from '../src/eval/labels.js';
 import { hardTripletAccuracy, identityLeakage, precisionAtK, tripletAccuracy } from '../src/eval/metrics.js';
@@ -279,6 +280,7 @@ for (const { set, testLimit } of VALIDATION_SETS) {
     hasIdentities: faceSet.hasIdentities,
     heldOut: true,
     labels: labelCounts,
+    duplicates: await duplicateGroups(entries),
     models,
   };
   validation.push(evaluation);

@@ -25,6 +25,7 @@ interface SetJson {
   fallback: number;
   hasIdentities: boolean;
   labels: Record<string, number>;
+  duplicates: { files: string[]; labels: string[]; identities: string[] }[];
   models: ModelJson[];
 }
 
@@ -86,6 +87,10 @@ test('eval on a set without identities reports what applies and says so; unreada
     await cp(face.path, join(folder, `${i}.png`));
     lines.push(`${i}.png,${face.label},`);
   }
+  // The same photo filed again under another label.
+  assert.equal(faces[0]!.label, 'happy');
+  await cp(faces[0]!.path, join(folder, 'again.png'));
+  lines.push('again.png,sad,');
   await writeFile(join(folder, 'broken.png'), 'not an image');
   lines.push('broken.png,happy,');
   await writeFile(join(folder, 'index.csv'), `${lines.join('\n')}\n`);
@@ -95,9 +100,12 @@ test('eval on a set without identities reports what applies and says so; unreada
   assert.match(table.stdout, /unreadable 1/);
   assert.match(table.stdout, /faceapi-probs@1/);
   assert.match(table.stderr, /broken\.png/);
+  assert.match(table.stdout, /byte-identical images: 1 group of 2 images .*0\.png = again\.png/);
+  assert.match(table.stdout, /filed under different labels .*: 1: 0\.png \(happy\) = again\.png \(sad\)/);
   const json = await runCli(['eval', folder, '--model', 'faceapi-probs', '--json']);
   const set = (JSON.parse(json.stdout) as { sets: SetJson[] }).sets[0]!;
   assert.equal(set.hasIdentities, false);
-  assert.equal(set.evaluated, 18);
+  assert.equal(set.evaluated, 19);
+  assert.deepEqual(set.duplicates, [{ files: ['0.png', 'again.png'], labels: ['happy', 'sad'], identities: ['', ''] }]);
   assert.equal(set.models[0]!.hardTriplet.triplets, 0);
 });

@@ -86,7 +86,8 @@ of every image (the whole image when no face is found, e.g. 48x48 crops) and rep
            confused a label (another photo of the same face is its nearest right answer)
   leak≠    leak leaving out the query's own faces with the same label
 with the figures of chance. Sets without identities get what applies. Label names are mapped to one
-vocabulary (happiness -> happy, anger -> angry, ...).
+vocabulary (happiness -> happy, anger -> angry, ...). Byte-identical images (the same photo filed
+twice, or under two labels) are named: each finds its copy at distance 0 under any model.
 
 Options:
   --model A,B,...     models to compare (default: the default model; 'all' = every model and baseline):

@@ -11,6 +11,8 @@ import type { DetectedFace } from '../face/face_types.js';
 import type { MemeMirror } from '../pipeline/meme_mirror.js';
 import type { ModelRuntime } from '../runtime/runtime_types.js';
 import { BASELINE_MODELS } from './baselines.js';
+import { duplicateGroups } from './duplicates.js';
+import type { DuplicateGroup } from './duplicates.js';
 import type { FaceSet, FaceSetEntry } from './face_set.js';
 import { DEFAULT_K, DEFAULT_SEED, DEFAULT_TRIPLETS, hardTripletAccuracy, identityLeakage, precisionAtK, tripletAccuracy } from './metrics.js';
 import type { LeakageResult, PrecisionResult, TripletResult } from './metrics.js';
@@ -91,6 +93,8 @@ export interface SetEval {
   hasIdentities: boolean;
   heldOut: boolean;
   labels: Record<string, number>;
+  /** Groups of byte-identical images among those measured (the same photo filed twice). */
+  duplicates: DuplicateGroup[];
   models: ModelEval[];
 }
 
@@ -168,6 +172,7 @@ export async function evaluateFaceSet(
     hasIdentities: set.hasIdentities,
     heldOut: options.heldOut ?? false,
     labels: labelCounts,
+    duplicates: await duplicateGroups(kept),
     models: models.map(({ name, model }, m): ModelEval => {
       const data = { embeddings: embeddings[m]!, labels, identities: set.hasIdentities ? identities : identities.map(() => '') };
       return {

@@ -7,6 +7,27 @@ function padRow(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 }
 
+/** How many listed by name, at most. */
+const DUPLICATES_NAMED = 3;
+
+/** The same photo filed twice: what it does to the figures, and the label conflicts by name. */
+function formatDuplicates(result: SetEval): string[] {
+  const groups = result.duplicates;
+  if (groups.length === 0) return [];
+  const images = groups.reduce((n, g) => n + g.files.length, 0);
+  const lines = [
+    `  byte-identical images: ${groups.length} group${groups.length === 1 ? '' : 's'} of ${images} images (the same photo filed twice: ` +
+      `each finds its copy at distance 0 under any model${result.hasIdentities ? ', which counts as leakage' : ''}), e.g. ${groups[0]!.files.join(' = ')}`,
+  ];
+  const conflicts = groups.filter((g) => new Set(g.labels).size > 1);
+  if (conflicts.length > 0) {
+    const named = conflicts.slice(0, DUPLICATES_NAMED).map((g) => g.files.map((f, i) => `${f} (${g.labels[i]})`).join(' = '));
+    const more = conflicts.length > DUPLICATES_NAMED ? `, and ${conflicts.length - DUPLICATES_NAMED} more` : '';
+    lines.push(`  filed under different labels (a label error no model can mend): ${conflicts.length}: ${named.join('; ')}${more}`);
+  }
+  return lines;
+}
+
 /** The lines of one set's block. */
 export function formatSetEval(result: SetEval): string[] {
   const lines: string[] = [];
@@ -18,6 +39,7 @@ export function formatSetEval(result: SetEval): string[] {
       `whole image used as the face for ${result.fallback}; unreadable ${result.failed}`,
   );
   lines.push(`  labels: ${Object.entries(result.labels).map(([l, n]) => `${l} ${n}`).join(', ')}`);
+  lines.push(...formatDuplicates(result));
   if (!result.hasIdentities) {
     lines.push('  no identities: triplet positives and P@3 neighbours may be the same person; hard triplets and leakage do not apply');
   }
