@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { readFaceSetFolder } from '../src/eval/face_set.js';
 import { chooseEntries } from '../src/eval/select.js';
 import { duplicateGroups } from '../src/eval/duplicates.js';
+import { sha256File } from '../src/util/sha256_file_node.js';
 import type { ModelEval, SetEval } from '../src/eval/evaluate.js';
 import { EXPRESSION_LABELS } from '../src/eval/labels.js';
 import { hardTripletAccuracy, identityLeakage, precisionAtK, tripletAccuracy } from '../src/eval/metrics.js';
@@ -148,13 +149,27 @@ function innerTeacher(t: TeacherOutputs): Float32Array {
  */
 const EYE_STATISTICS_SETS = ['expressions/ckplus48', 'expressions/muxspace'];
 const eyeOpenings: number[] = [];
+/**
+ * The sha256 of every held-out image of every validation set: a training image with the same bytes
+ * is the same photo, and is left out (FER2013 files 314 of its test photos in its training split too).
+ */
+const validationDigests = new Set<string>();
+for (const { set } of VALIDATION_SETS) {
+  for (const e of chooseEntries(await readFaceSetFolder(join(DATA_DIR, set)), { heldOut: true })) validationDigests.add(await sha256File(e.path));
+}
 for (const spec of TRAIN_SPECS) {
   const c = cached(spec.set);
   if (!c) continue;
   const name = setName(spec.set);
   let used = 0;
+  let seen = 0;
+  const digests = await Promise.all(c.files.map((f) => sha256File(join(DATA_DIR, spec.set, f.file))));
   c.files.forEach((f, i) => {
     if (isHeldOut(name, f.identity)) return;
+    if (validationDigests.has(digests[i]!)) {
+      seen++;
+      return;
+    }
     const label = LABELS.indexOf(f.label);
     if (label < 0) throw new Error(`${spec.set}: label '${f.label}' is not one of ${LABELS.join(', ')}`);
     const key = f.identity === '' ? `${name}/#${i}` : `${name}/${f.identity}`;
@@ -181,7 +196,7 @@ for (const spec of TRAIN_SPECS) {
     }
     used++;
   });
-  log(`${spec.set}: ${used} of ${c.files.length} images for training`);
+  log(`${spec.set}: ${used} of ${c.files.length} images for training${seen > 0 ? ` (${seen} left out: the same bytes as a validation image)` : ''}`);
 }
 
 setDeidentifiedTargets(examples, innerTeachers);

@@ -48,7 +48,7 @@ test('neutral under another light or with glasses is nearer the same person neut
   }
   console.log(`identity invariance: ${closer}/${total} variants nearer own neutral than own happy`);
   assert.ok(total >= 60, `expected at least 60 variants, got ${total}`);
-  // Measured 73/74 (0.99) with faceapi-hellinger@1 and mm-expr-mlp@1, 72/74 with mm-expr-mlp@2 and @3; 0.9 leaves room for backend rounding.
+  // Measured 73/74 (0.99) with faceapi-hellinger@1 and mm-expr-mlp@1, 72/74 with mm-expr-mlp@2 to @4; 0.9 leaves room for backend rounding.
   assert.ok(closer / total >= 0.9, `expected >= 90% of variants nearer their own neutral face, got ${closer}/${total}`);
 });
 
@@ -66,7 +66,7 @@ test("a happy face's nearest neighbours among other people are mostly happy", { 
     shown += others.length;
   }
   // 15 of the 164 faces are happy: by chance about 9% of the top 3 would be. Measured 0.733 with
-  // faceapi-hellinger@1, 0.778 with mm-expr-mlp@1, 0.867 with mm-expr-mlp@2 and @3.
+  // faceapi-hellinger@1, 0.778 with mm-expr-mlp@1, 0.867 with mm-expr-mlp@2 to @4.
   console.log(`happy P@${TOP} among other people: ${(hits / shown).toFixed(3)}`);
   assert.ok(hits / shown >= 0.6, `expected most (>= 60%) of the top ${TOP} to be happy, got ${hits}/${shown}`);
 });

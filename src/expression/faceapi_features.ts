@@ -23,7 +23,7 @@ export interface FaceCrop {
 export const FACEAPI_BOX_CROP: FaceCrop = Object.freeze({ basis: 'box', scale: 0.9 });
 
 /**
- * face-api's network at its 112 px on 1.2x the face-mesh bounds: the crop whose outputs mm-expr-mlp@2 and @3
+ * face-api's network at its 112 px on 1.2x the face-mesh bounds: the crop whose outputs mm-expr-mlp@2 to @4
  * distils (scripts/train.ts) and the 'faceapi-probs-mesh' baseline.
  */
 export const FACEAPI_TEACHER_CROP: FaceCrop = Object.freeze({ basis: 'mesh', scale: 1.2 });

@@ -42,7 +42,7 @@ const mesh = (scale: number): FaceCrop => Object.freeze({ basis: 'mesh', scale }
 /**
  * The input variants a head can be trained on (scripts/train.ts --inputs). 'faceapi...' read face-api
  * at its own 112 px on 0.9x the detector box (mm-expr-mlp@1); 'faceapiNNmSSS' on an NN px crop of
- * SSS/100 times the face-mesh bounds (see faceapi_features.ts); mm-expr-mlp@2 and @3 read 'faceapi112m120+mesh'.
+ * SSS/100 times the face-mesh bounds (see faceapi_features.ts); mm-expr-mlp@2, @3 and @4 read 'faceapi112m120+mesh'.
  */
 export const HEAD_INPUTS = Object.freeze({
   faceapi: { side: 112, crop: BOX, pooled: true, emotion: false, mesh: false },

@@ -61,7 +61,8 @@ function decodeHead(stored: StoredHead): MlpWeights {
 }
 
 /**
- * Expression embedding v3 (issue 4): a small trained head on what face-api's expression network
+ * Expression embedding v4 (issue 4; v3's recipe, trained without the training photos that are
+ * byte for byte validation photos): a small trained head on what face-api's expression network
  * sees (its 256 pooled features and 7 logits, on a 112 px crop of 1.2x the face-mesh bounds) and on
  * pose-normalised face-mesh geometry, trained so that the same expression on *other people* is near
  * and the same person with another expression is far; then one coordinate for how open the eyes
@@ -69,7 +70,7 @@ function decodeHead(stored: StoredHead): MlpWeights {
  * docs/expression-model.md; training: `npm run train`.
  */
 export class MmExprMlp implements ExpressionModel {
-  static readonly ID = 'mm-expr-mlp@3';
+  static readonly ID = 'mm-expr-mlp@4';
   readonly id = MmExprMlp.ID;
   readonly dims: number;
   /** What the head reads (head_inputs.ts): the crop side and read-outs of face-api's network. */
