@@ -163,7 +163,8 @@ for (const spec of TRAIN_SPECS) {
   const name = setName(spec.set);
   let used = 0;
   let seen = 0;
-  const digests = await Promise.all(c.files.map((f) => sha256File(join(DATA_DIR, spec.set, f.file))));
+  const digests: string[] = [];
+  for (const f of c.files) digests.push(await sha256File(join(DATA_DIR, spec.set, f.file))); // one file open at a time
   c.files.forEach((f, i) => {
     if (isHeldOut(name, f.identity)) return;
     if (validationDigests.has(digests[i]!)) {
