@@ -17,6 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFaceSetFolder } from '../src/eval/face_set.js';
+import type { FaceSet } from '../src/eval/face_set.js';
 import { chooseEntries } from '../src/eval/select.js';
 import { duplicateGroups } from '../src/eval/duplicates.js';
 import { sha256File } from '../src/util/sha256_file_node.js';
@@ -153,23 +154,26 @@ const eyeOpenings: number[] = [];
  * The sha256 of every held-out image of every validation set: a training image with the same bytes
  * is the same photo, and is left out (FER2013 files 314 of its test photos in its training split too).
  */
-const validationDigests = new Set<string>();
+const validationFaceSets = new Map<string, FaceSet>();
+const validationDigests = new Map<string, string>(); // path -> sha256, reused by the report's duplicates
 for (const { set } of VALIDATION_SETS) {
-  for (const e of chooseEntries(await readFaceSetFolder(join(DATA_DIR, set)), { heldOut: true })) validationDigests.add(await sha256File(e.path));
+  const faceSet = await readFaceSetFolder(join(DATA_DIR, set));
+  validationFaceSets.set(set, faceSet);
+  for (const e of chooseEntries(faceSet, { heldOut: true })) validationDigests.set(e.path, await sha256File(e.path));
 }
+const validationDigestSet = new Set(validationDigests.values());
 for (const spec of TRAIN_SPECS) {
   const c = cached(spec.set);
   if (!c) continue;
   const name = setName(spec.set);
   let used = 0;
   let seen = 0;
-  const digests: string[] = [];
-  for (const f of c.files) digests.push(await sha256File(join(DATA_DIR, spec.set, f.file))); // one file open at a time
-  c.files.forEach((f, i) => {
-    if (isHeldOut(name, f.identity)) return;
-    if (validationDigests.has(digests[i]!)) {
+  for (const [i, f] of c.files.entries()) {
+    if (isHeldOut(name, f.identity)) continue;
+    // One file open at a time (12,000 at once could run out of file handles).
+    if (validationDigestSet.has(await sha256File(join(DATA_DIR, spec.set, f.file)))) {
       seen++;
-      return;
+      continue;
     }
     const label = LABELS.indexOf(f.label);
     if (label < 0) throw new Error(`${spec.set}: label '${f.label}' is not one of ${LABELS.join(', ')}`);
@@ -196,7 +200,7 @@ for (const spec of TRAIN_SPECS) {
       if (opening !== undefined) eyeOpenings.push(opening);
     }
     used++;
-  });
+  }
   log(`${spec.set}: ${used} of ${c.files.length} images for training${seen > 0 ? ` (${seen} left out: the same bytes as a validation image)` : ''}`);
 }
 
@@ -247,7 +251,7 @@ const testFigures: TestFigures[] = [];
 for (const { set, testLimit } of VALIDATION_SETS) {
   const c = cached(set);
   if (!c) continue;
-  const faceSet = await readFaceSetFolder(join(DATA_DIR, set));
+  const faceSet = validationFaceSets.get(set)!;
   const row = new Map(c.files.map((f, i) => [f.file, i]));
   const entries = chooseEntries(faceSet, { heldOut: true });
   const rows = entries.map((e) => row.get(e.file)!);
@@ -296,7 +300,7 @@ for (const { set, testLimit } of VALIDATION_SETS) {
     hasIdentities: faceSet.hasIdentities,
     heldOut: true,
     labels: labelCounts,
-    duplicates: await duplicateGroups(entries),
+    duplicates: await duplicateGroups(entries, async (path) => validationDigests.get(path) ?? sha256File(path)),
     models,
   };
   validation.push(evaluation);

@@ -45,3 +45,14 @@ test('Yale: 9 photos are filed twice, one of them as neutral and as sad', { skip
   assert.deepEqual(groups[2], { files: pair('04', 'sad/subject04.sad.png'), labels: ['neutral', 'sad'], identities: ['subject04', 'subject04'] });
   assert.ok(groups.every((g) => g.identities[0] === g.identities[1]));
 });
+
+test('byteIdenticalGroups uses the digests it is given instead of reading the files again', async () => {
+  const known = new Map([
+    ['/nowhere/a.png', 'd1'],
+    ['/nowhere/b.png', 'd2'],
+    ['/nowhere/c.png', 'd1'],
+  ]);
+  const digestOf = async (path: string): Promise<string> => known.get(path) ?? Promise.reject(new Error(`no digest for ${path}`));
+  const files = ['c.png', 'b.png', 'a.png', 'gone.png'].map((file) => ({ file, path: `/nowhere/${file}` }));
+  assert.deepEqual(await byteIdenticalGroups(files, digestOf), [['a.png', 'c.png']]);
+});

@@ -12,14 +12,17 @@ export interface SetFile {
   path: string;
 }
 
+/** The digest of a file's bytes: sha256File, or a lookup of digests a caller already has. */
+export type FileDigest = (path: string) => Promise<string>;
+
 /**
  * The groups of byte-identical files (sha256), each sorted by `file`, in the order of their first
  * file; files that cannot be read are left out (eval counts them as unreadable elsewhere).
  */
-export async function byteIdenticalGroups(files: readonly SetFile[]): Promise<string[][]> {
+export async function byteIdenticalGroups(files: readonly SetFile[], digestOf: FileDigest = sha256File): Promise<string[][]> {
   const byDigest = new Map<string, string[]>();
   for (const { file, path } of files) {
-    const digest = await sha256File(path).catch(() => undefined);
+    const digest = await digestOf(path).catch(() => undefined);
     if (digest === undefined) continue;
     const group = byDigest.get(digest);
     if (group) group.push(file);
@@ -39,9 +42,12 @@ export interface DuplicateGroup {
 }
 
 /** The byte-identical groups among `entries`, with their labels and identities. */
-export async function duplicateGroups(entries: readonly (SetFile & { label: string; identity: string })[]): Promise<DuplicateGroup[]> {
+export async function duplicateGroups(
+  entries: readonly (SetFile & { label: string; identity: string })[],
+  digestOf: FileDigest = sha256File,
+): Promise<DuplicateGroup[]> {
   const byFile = new Map(entries.map((e) => [e.file, e]));
-  return (await byteIdenticalGroups(entries)).map((files) => ({
+  return (await byteIdenticalGroups(entries, digestOf)).map((files) => ({
     files,
     labels: files.map((f) => byFile.get(f)!.label),
     identities: files.map((f) => byFile.get(f)!.identity),
